@@ -1,0 +1,139 @@
+"""Every environment variable callingtime reads, declared once with its type and safe default.
+
+Plain Python (no Django) so that the crime store and the CLI read the same settings as the web
+app. `config.settings` builds Django's settings from these; the README and `.env.example` list
+them, and a test fails when one is undocumented.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Kind = Literal["str", "bool", "int", "path", "list"]
+
+
+@dataclass(frozen=True)
+class EnvVar:
+    """One environment variable: its name, type, default and what it is for."""
+
+    name: str
+    kind: Kind
+    default: str
+    help: str
+    secret: bool = False
+
+
+SETTINGS: tuple[EnvVar, ...] = (
+    EnvVar("CALLINGTIME_DEBUG", "bool", "false", "Django debug mode. Never on in production."),
+    EnvVar(
+        "CALLINGTIME_SECRET_KEY",
+        "str",
+        "",
+        "Django secret key. Required unless CALLINGTIME_DEBUG is on or the embedded default "
+        "(`callingtime start`) generates one into the data directory.",
+        secret=True,
+    ),
+    EnvVar(
+        "CALLINGTIME_DATA_DIR",
+        "path",
+        "var",
+        "Folder for the embedded default: the SQLite database, the DuckDB crime and geography "
+        "stores, generated keys and e-mail files.",
+    ),
+    EnvVar(
+        "DATABASE_URL",
+        "str",
+        "",
+        "The app database. Empty: SQLite in CALLINGTIME_DATA_DIR. Production: "
+        "postgres://user@host:5432/name.",
+    ),
+    EnvVar(
+        "CALLINGTIME_CRIME_DB",
+        "path",
+        "",
+        "The DuckDB crime store. Empty: crime.duckdb in CALLINGTIME_DATA_DIR.",
+    ),
+    EnvVar(
+        "CALLINGTIME_AREAS_DB",
+        "path",
+        "",
+        "The DuckDB geography store. Empty: areas.duckdb in CALLINGTIME_DATA_DIR.",
+    ),
+    EnvVar(
+        "CALLINGTIME_ALLOWED_HOSTS",
+        "list",
+        "localhost,127.0.0.1",
+        "Comma-separated host names the web app answers to.",
+    ),
+    EnvVar("CALLINGTIME_HOST", "str", "127.0.0.1", "Address `callingtime start` listens on."),
+    EnvVar("CALLINGTIME_PORT", "int", "8000", "Port `callingtime start` listens on."),
+    EnvVar(
+        "CALLINGTIME_HTTPS",
+        "bool",
+        "false",
+        "Served over HTTPS (behind TLS): secure cookies, HSTS and redirects from plain HTTP.",
+    ),
+    EnvVar(
+        "CALLINGTIME_LOG_LEVEL",
+        "str",
+        "INFO",
+        "Log level of the app's own loggers. Logs never carry personal data.",
+    ),
+    EnvVar(
+        "CALLINGTIME_POLICE_ARCHIVE_URL",
+        "str",
+        "https://data.police.uk/data/archive",
+        "Base address of the data.police.uk archive that `callingtime crime fetch` downloads from.",
+    ),
+    EnvVar(
+        "CALLINGTIME_SHARED_DATA",
+        "path",
+        "../shared/data",
+        "Larger real data sets used by tests and benchmarks; tests that need them skip without "
+        "them (and fail when CI=true).",
+    ),
+)
+
+_BY_NAME = {setting.name: setting for setting in SETTINGS}
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def env_str(name: str) -> str:
+    """Return a declared variable's value, or its default when unset."""
+    setting = _BY_NAME[name]
+    return os.environ.get(name, setting.default)
+
+
+def env_bool(name: str) -> bool:
+    """Return a declared boolean variable."""
+    return env_str(name).strip().lower() in _TRUE
+
+
+def env_int(name: str) -> int:
+    """Return a declared integer variable."""
+    return int(env_str(name))
+
+
+def env_list(name: str) -> list[str]:
+    """Return a declared comma-separated variable as a list, empty items dropped."""
+    return [item.strip() for item in env_str(name).split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    """Return the folder of the embedded default's files."""
+    return Path(env_str("CALLINGTIME_DATA_DIR")).expanduser()
+
+
+def crime_db_path() -> Path:
+    """Return where the DuckDB crime store lives."""
+    explicit = env_str("CALLINGTIME_CRIME_DB")
+    return Path(explicit).expanduser() if explicit else data_dir() / "crime.duckdb"
+
+
+def areas_db_path() -> Path:
+    """Return where the DuckDB geography store lives."""
+    explicit = env_str("CALLINGTIME_AREAS_DB")
+    return Path(explicit).expanduser() if explicit else data_dir() / "areas.duckdb"

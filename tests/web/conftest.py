@@ -1,0 +1,71 @@
+"""Web fixtures: the demo extract loaded into temporary stores, and a real Chromium."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from callingtime.demo import demo_load
+
+CHROMIUM = os.environ.get("CALLINGTIME_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def demo_store_paths(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Load the shipped demo extract once per test session into temporary stores."""
+    folder = tmp_path_factory.mktemp("demo-stores")
+    crime_db, areas_db = folder / "crime.duckdb", folder / "areas.duckdb"
+    report = demo_load(crime_db=crime_db, areas_db=areas_db)
+    assert report.ok, report.summary()
+    return crime_db, areas_db
+
+
+@pytest.fixture
+def demo_stores(demo_store_paths: tuple[Path, Path]) -> Iterator[tuple[Path, Path]]:
+    """Point the web app at the demo stores for one test."""
+    crime_db, areas_db = demo_store_paths
+    saved = settings.CRIME_DB_PATH, settings.AREAS_DB_PATH
+    settings.CRIME_DB_PATH, settings.AREAS_DB_PATH = crime_db, areas_db
+    yield crime_db, areas_db
+    settings.CRIME_DB_PATH, settings.AREAS_DB_PATH = saved
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[object]:
+    """A headless Debian Chromium driven by Playwright."""
+    if shutil.which(CHROMIUM) is None and not Path(CHROMIUM).exists():
+        message = f"Chromium is not installed at {CHROMIUM}: run bin/test as root to install it"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API refuses to run inside an event loop; Django's async-unsafe checks
+    # would otherwise trip on the live server's thread.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def screenshot_dir() -> Path:
+    """Where browser tests save the screenshots people look at."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS

@@ -13,7 +13,9 @@ DEMO_DATA = REPO_ROOT / "callingtime" / "demo" / "data"
 
 def shared_data_dir() -> Path | None:
     """Return the larger shared data folder, or None when it is not on this machine."""
-    configured = os.environ.get("CALLINGTIME_SHARED_DATA", str(REPO_ROOT.parent / "shared" / "data"))
+    configured = os.environ.get(
+        "CALLINGTIME_SHARED_DATA", str(REPO_ROOT.parent / "shared" / "data")
+    )
     path = Path(configured)
     return path if (path / "police").is_dir() else None
 

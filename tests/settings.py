@@ -10,6 +10,7 @@ import tempfile
 os.environ.setdefault("CALLINGTIME_SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("CALLINGTIME_DATA_DIR", tempfile.mkdtemp(prefix="callingtime-test-"))
 
-from config.settings import *  # noqa: E402, F403
+from config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast hashing in tests only
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - WhiteNoise warns when it is missing

@@ -24,7 +24,10 @@ def test_no_missing_migrations() -> None:
 def test_import_contracts_hold() -> None:
     lint_imports = Path(sys.executable).parent / "lint-imports"
     result = subprocess.run(
-        [str(lint_imports), "--no-cache"], cwd=REPO_ROOT, capture_output=True, text=True,
+        [str(lint_imports), "--no-cache"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -49,3 +52,11 @@ def test_every_cli_command_is_documented() -> None:
 def test_every_cli_command_has_help() -> None:
     for name, command in main.commands.items():
         assert command.help, name
+
+
+def test_cli_reference_is_current() -> None:
+    sys.path.insert(0, str(REPO_ROOT / "scripts"))
+    from cli_docs import cli_docs_render
+
+    current = (REPO_ROOT / "docs" / "cli.md").read_text()
+    assert current == cli_docs_render(), "docs/cli.md is stale: run scripts/cli_docs.py"

@@ -41,8 +41,9 @@ def _serve(host: str, port: int, threads: int) -> None:
 
 @click.command()
 @click.option("--host", default=lambda: env.env_str("CALLINGTIME_HOST"), show_default="127.0.0.1")
-@click.option("--port", type=int, default=lambda: env.env_int("CALLINGTIME_PORT"),
-              show_default="8000")
+@click.option(
+    "--port", type=int, default=lambda: env.env_int("CALLINGTIME_PORT"), show_default="8000"
+)
 @click.option("--threads", type=int, default=8, show_default=True)
 @click.option("--no-demo", is_flag=True, help="Do not load the demo extract into empty stores.")
 def start(host: str, port: int, threads: int, no_demo: bool) -> None:
@@ -54,6 +55,7 @@ def start(host: str, port: int, threads: int, no_demo: bool) -> None:
     from callingtime.demo import demo_load, demo_needed
 
     call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
     if not no_demo and demo_needed(crime_db=env.crime_db_path(), areas_db=env.areas_db_path()):
         click.echo("Loading the demo extract (real police.uk, Met and ONS data; about a minute)...")
         report = demo_load(crime_db=env.crime_db_path(), areas_db=env.areas_db_path())
@@ -63,8 +65,9 @@ def start(host: str, port: int, threads: int, no_demo: bool) -> None:
 
 @click.command()
 @click.option("--host", default=lambda: env.env_str("CALLINGTIME_HOST"), show_default="127.0.0.1")
-@click.option("--port", type=int, default=lambda: env.env_int("CALLINGTIME_PORT"),
-              show_default="8000")
+@click.option(
+    "--port", type=int, default=lambda: env.env_int("CALLINGTIME_PORT"), show_default="8000"
+)
 @click.option("--threads", type=int, default=8, show_default=True)
 def serve(host: str, port: int, threads: int) -> None:
     """Serve the web app only (production: run migrations and load data first)."""
@@ -75,7 +78,7 @@ def serve(host: str, port: int, threads: int) -> None:
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args: tuple[str, ...]) -> None:
-    """Run a Django management command, e.g. `callingtime manage migrate`."""
+    """Run any Django management command, such as `callingtime manage migrate`."""
     _django_setup()
     from django.core.management import execute_from_command_line
 
@@ -100,8 +103,12 @@ def demo_load_command() -> None:
 
 @demo.command("build")
 @click.argument("shared", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Folder to write (default: the package's demo data folder).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder to write (default: the package's demo data folder).",
+)
 def demo_build_command(shared: Path, out: Path | None) -> None:
     """Rebuild the demo extract from the full shared data files."""
     from callingtime.demo import DEMO_DATA_DIR, demo_extract_build
@@ -111,15 +118,16 @@ def demo_build_command(shared: Path, out: Path | None) -> None:
     click.echo(f"Wrote {len(written)} files, {total / 1e6:.1f} MB")
 
 
-
-
 @click.command()
 def check() -> None:
     """Report which optional features work on this machine and where the stores are."""
     from callingtime.core.capabilities import capabilities
 
     click.echo(f"Data folder:      {env.data_dir()}")
-    for label, path in (("Crime store", env.crime_db_path()), ("Geography store", env.areas_db_path())):
+    for label, path in (
+        ("Crime store", env.crime_db_path()),
+        ("Geography store", env.areas_db_path()),
+    ):
         state = "present" if path.exists() else "missing (run `callingtime demo load`)"
         click.echo(f"{label + ':':<17} {path} ({state})")
     for capability in capabilities():

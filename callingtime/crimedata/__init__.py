@@ -1,4 +1,4 @@
-"""The crime store: police.uk and Met recorded-crime files ingested into DuckDB, and queries over it.
+"""The crime store: police.uk and Met recorded-crime files in DuckDB, and queries over it.
 
 Plain Python: no Django. Geography comes from `callingtime.areas`.
 """

@@ -31,15 +31,14 @@ DEMO_WEST_YORKSHIRE = {
     "E08000036": "Wakefield",
 }
 MET_STREET_MONTHS = [f"{year}-{month:02d}" for year in (2023, 2024) for month in range(1, 13)]
+MET_OUTCOME_MONTHS = [f"2024-{month:02d}" for month in range(1, 13)]
 MET_STOP_SEARCH_MONTHS = [f"2024-{month:02d}" for month in range(1, 7)]
 MPS_BOROUGH_FILES = (
     "2010-04_2022-01/APR2010-FEB2022.csv.gz",
     "2022-02_2024-01/FEB2022-FEB2024.csv.gz",
-    "2010-04_2023-11/MPS Borough Level Crime (Historical).csv.gz",
     "2023-12_2025-11/MPS Borough Level Crime (most recent 24 months).csv.gz",
 )
 MPS_WARD_FILES = (
-    "2021-12_2023-11/ward_21_23.csv.gz",
     "2022-02_2024-01/MPS Ward Level Crime (most recent 24 months).csv.gz",
     "2023-04_2025-03/MPS Ward Level Crime (most recent 24 months).csv.gz",
 )
@@ -49,7 +48,8 @@ Every file here is a verbatim cut (whole lines, original columns and quoting) of
 data, rebuilt with `callingtime demo build SHARED_DATA_DIR`.
 
 - `crime/police/`: data.police.uk street, outcomes and stop-and-search files (Metropolitan Police
-  Service: burglary-only extracts, 2023-01 to 2024-12, for the demo boroughs; stop and search
+  Service: burglary-only extracts, street 2023-01 to 2024-12 and outcomes 2024-01 to 2024-12,
+  for the demo boroughs; stop and search
   2024-01 to 2024-06 within the demo boroughs' area; City of London Police: 12 whole months
   2022-07 to 2023-06; West Yorkshire Police: July 2016 and July 2017, every crime type, Leeds).
   Contains public sector information licensed under the Open Government Licence v3.0.
@@ -65,7 +65,8 @@ shown as not loaded, never as zero.
 
 
 def _open_text(path: Path) -> io.TextIOWrapper:
-    raw = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")
+    # The wrapper owns and closes the raw stream.
+    raw = gzip.open(path, "rb") if path.suffix == ".gz" else path.open("rb")  # noqa: SIM115
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
@@ -92,9 +93,13 @@ def _write_gz(out: Path, lines: Iterable[str]) -> Path:
 def _demo_lsoas(shared: Path, lad_codes: Iterable[str]) -> set[str]:
     """Return the 2011 and 2021 LSOA codes of the given local authorities."""
     wanted = set(lad_codes)
-    lookup = shared / "geography" / (
-        "LSOA_(2011)_to_LSOA_(2021)_to_Local_Authority_District_(2022)_Exact_Fit_Lookup_for_EW_(V3)"
-        ".csv.gz"
+    lookup = (
+        shared
+        / "geography"
+        / (
+            "LSOA_(2011)_to_LSOA_(2021)_to_Local_Authority_District_(2022)_Exact_Fit_Lookup_for_EW_(V3)"
+            ".csv.gz"
+        )
     )
     codes: set[str] = set()
     with _open_text(lookup) as handle:
@@ -125,7 +130,8 @@ def _police_files(shared: Path, out: Path, london: set[str], leeds: set[str]) ->
         return row["LSOA code"] in london or not row["LSOA code"]
 
     for month in MET_STREET_MONTHS:
-        for kind in ("street", "outcomes"):
+        kinds = ("street", "outcomes") if month in MET_OUTCOME_MONTHS else ("street",)
+        for kind in kinds:
             name = f"{month}-metropolitan-{kind}.csv.gz"
             written.append(_write_gz(police_out / name, _lines_kept(met / name, in_london_demo)))
     south, north, west, east = _bounding_box(shared, london)
@@ -158,7 +164,9 @@ def _mps_files(shared: Path, out: Path) -> list[Path]:
     for relative in MPS_BOROUGH_FILES:
         source = shared / "london" / "borough" / relative
         written.append(
-            _write_gz(out / "crime" / "mps" / "borough" / relative, _lines_kept(source, lambda _: True))
+            _write_gz(
+                out / "crime" / "mps" / "borough" / relative, _lines_kept(source, lambda _: True)
+            )
         )
     for relative in MPS_WARD_FILES:
         source = shared / "london" / "ward" / relative
@@ -166,7 +174,9 @@ def _mps_files(shared: Path, out: Path) -> list[Path]:
         def in_demo(row: dict[str, str]) -> bool:
             return row.get("LookUp_BoroughName", "") in demo_names
 
-        written.append(_write_gz(out / "crime" / "mps" / "ward" / relative, _lines_kept(source, in_demo)))
+        written.append(
+            _write_gz(out / "crime" / "mps" / "ward" / relative, _lines_kept(source, in_demo))
+        )
     return written
 
 

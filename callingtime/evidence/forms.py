@@ -11,7 +11,7 @@ class PostcodeForm(forms.Form):
     postcode = forms.CharField(
         label="Postcode",
         max_length=16,
-        help_text="For example N1 1AA",
+        help_text="For example N7 6PA",
         widget=forms.TextInput(attrs={"autocomplete": "postal-code", "spellcheck": "false"}),
     )
 

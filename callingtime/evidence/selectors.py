@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 
-from callingtime.areas.store import Area, AreasStore, AreasStoreMissingError
+from callingtime.areas.models import Area
+from callingtime.areas.store import AreasStore, AreasStoreMissingError
 from callingtime.crimedata.status import StoreStatus, store_status
 from callingtime.crimedata.store import StoreMissingError
 
@@ -31,11 +35,31 @@ class AreaGeography:
     population: object | None
 
 
-def _areas_store() -> AreasStore:
+_per_thread = threading.local()
+
+
+@contextmanager
+def _areas_store() -> Iterator[AreasStore]:
+    """Yield this thread's open geography store, reopened when the file is replaced.
+
+    Opening the store loads its small tables (tens of milliseconds), so each server thread keeps
+    one; a rebuilt store swapped in under the same path is picked up by its new mtime.
+    """
+    path = Path(settings.AREAS_DB_PATH)
     try:
-        return AreasStore.open(Path(settings.AREAS_DB_PATH))
-    except AreasStoreMissingError as error:
+        stamp = (str(path), path.stat().st_mtime_ns)
+    except FileNotFoundError as error:
         raise GeographyNotLoadedError(GEOGRAPHY_NOT_LOADED) from error
+    cached: tuple[tuple[str, int], AreasStore] | None = getattr(_per_thread, "areas", None)
+    if cached is None or cached[0] != stamp:
+        if cached is not None:
+            cached[1].close()
+        try:
+            cached = (stamp, AreasStore.open(path))
+        except AreasStoreMissingError as error:
+            raise GeographyNotLoadedError(GEOGRAPHY_NOT_LOADED) from error
+        _per_thread.areas = cached
+    yield cached[1]
 
 
 def postcode_areas(*, postcode: str) -> object:

@@ -6,7 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import View
 
-from callingtime.areas.postcodes import PostcodeError
+from callingtime.areas.postcodes import PostcodeError, PostcodeMalformedError
 from callingtime.evidence import selectors
 from callingtime.evidence.forms import AreaSearchForm, PostcodeForm
 
@@ -22,8 +22,11 @@ class HomeView(View):
         return render(
             request,
             "evidence/home.html",
-            {"form": PostcodeForm(), "search_form": AreaSearchForm(),
-             "summary": selectors.crime_store_summary()},
+            {
+                "form": PostcodeForm(),
+                "search_form": AreaSearchForm(),
+                "summary": selectors.crime_store_summary(),
+            },
         )
 
 
@@ -38,7 +41,8 @@ class PostcodeLookupView(View):
             return _geography_missing(request)
         except PostcodeError as error:
             form.add_error("postcode", str(error))
-            return render(request, "evidence/lookup.html", {"form": form}, status=404)
+            status = 400 if isinstance(error, PostcodeMalformedError) else 404
+            return render(request, "evidence/lookup.html", {"form": form}, status=status)
         return render(request, "evidence/lookup.html", {"form": form, "result": result})
 
 

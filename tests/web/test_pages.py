@@ -38,7 +38,7 @@ def test_postcode_lookup_shows_constituency_and_mp(client: Client, demo_stores: 
 @pytest.mark.parametrize(
     ("postcode", "status", "words"),
     [
-        ("not a postcode", 404, "not a valid UK postcode"),
+        ("not a postcode", 400, "is not a UK postcode"),
         ("N1 1AA", 404, "terminated"),
         ("", 400, "required"),
     ],

@@ -89,6 +89,19 @@ SETTINGS: tuple[EnvVar, ...] = (
         "Base address of the data.police.uk archive that `callingtime crime fetch` downloads from.",
     ),
     EnvVar(
+        "CALLINGTIME_MAP_TILES_URL",
+        "str",
+        "",
+        "Street-map tile template for area maps, e.g. https://tile.example.org/{z}/{x}/{y}.png. "
+        "Empty: no tiles, boundaries on a plain background. Its host is added to the CSP.",
+    ),
+    EnvVar(
+        "CALLINGTIME_MAP_TILES_ATTRIBUTION",
+        "str",
+        "",
+        "Attribution the tile provider requires, shown on every map (plain text).",
+    ),
+    EnvVar(
         "CALLINGTIME_SHARED_DATA",
         "path",
         "../shared/data",

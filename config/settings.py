@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -130,12 +131,28 @@ SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = 31_536_000 if HTTPS else 0
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 
+MAP_TILES_URL = env.env_str("CALLINGTIME_MAP_TILES_URL").strip()
+MAP_TILES_ATTRIBUTION = env.env_str("CALLINGTIME_MAP_TILES_ATTRIBUTION").strip()
+
+
+def _tile_origin(template: str) -> list[str]:
+    """Return the CSP source of a tile template's host ({s} subdomains become a wildcard)."""
+    if not template:
+        return []
+    parts = urlsplit(template.replace("{s}", "*"))
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        raise ImproperlyConfigured(
+            f"CALLINGTIME_MAP_TILES_URL must be an http(s) address, got {template!r}"
+        )
+    return [f"{parts.scheme}://{parts.netloc}"]
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'"],
-        "img-src": ["'self'", "data:"],
+        "img-src": ["'self'", "data:", *_tile_origin(MAP_TILES_URL)],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "object-src": ["'none'"],

@@ -8,7 +8,9 @@ one indexed DuckDB point query.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -24,6 +26,7 @@ from callingtime.areas.models import Area, LsoaHierarchy, Mp, Population
 from callingtime.areas.postcodes import (
     POSTCODE_TERMINATED,
     POSTCODE_UNKNOWN,
+    PostcodeError,
     PostcodeResult,
     PostcodeTerminatedError,
     PostcodeUnknownError,
@@ -66,6 +69,9 @@ class AreasStore:
         self._lsoas: dict[str, LsoaHierarchy] | None = None
         self._wards: dict[tuple[str, str | None], set[str]] | None = None
         self._mps: dict[str, Mp] | None = None
+        self._populations: dict[str, tuple[float, int, str]] | None = None
+        self._members: dict[str, list[str]] = {}
+        self._population_of: dict[str, Population] = {}
 
     @classmethod
     def open(cls, db_path: Path) -> AreasStore:
@@ -255,6 +261,209 @@ class AreasStore:
             lsoas_without_population=len(lsoas) - len(rows),
         )
 
+    def area_resolve(self, text: str) -> list[Area]:
+        """Return the areas a GSS code, name or postcode means (code, name, postcode, search).
+
+        A postcode gives every area it lies in, constituency first; a name shared by several
+        areas gives them all, widest first.
+
+        >>> [a.code for a in store.area_resolve("N1 9GU")][:1]  # doctest: +SKIP
+        ['E14001305']
+        """
+        wanted = text.strip()
+        if not wanted:
+            return []
+        found = self.area_get(wanted)
+        if found is not None:
+            return [found]
+        key = name_key(wanted)
+        named = [a for a in self.areas.values() if name_key(a.name) == key]
+        if named:
+            return sorted(named, key=lambda a: (-_RANK.get(a.type, 99), a.name, a.code))
+        try:
+            result = self.postcode_lookup(wanted)
+        except PostcodeError:
+            result = None
+        if result is not None:
+            # constituency first: the area a campaign asks about
+            within = (
+                result.constituency,
+                result.ward,
+                result.lsoa21,
+                result.borough,
+                result.bcu,
+                result.force,
+                result.region,
+            )
+            return [area for area in within if area is not None]
+        return self.area_search(wanted)
+
+    def area_best_fit_parents(self, child_type: str, parent_type: str) -> dict[str, str]:
+        """Return every area of one type with its best-fit wider area of another type, in bulk.
+
+        >>> store.area_best_fit_parents("ward", "constituency")["E05013697"]  # doctest: +SKIP
+        'E14001305'
+        """
+        rows = self._rows(
+            "SELECT child_code, parent_code FROM area_link WHERE child_type = ? "
+            "AND parent_type = ? AND best_fit ORDER BY 1",
+            [child_type, parent_type],
+        )
+        return {child: parent for child, parent in rows}
+
+    def area_populations(self, codes: Sequence[str]) -> dict[str, Population]:
+        """Return `area_population` for many areas at once, from memory after the first call.
+
+        >>> store.area_populations(["E09000019"])["E09000019"].people  # doctest: +SKIP
+        242467
+        """
+        if self._populations is None:
+            self._populations = {
+                lsoa: (float(people), int(year), str(source))
+                for lsoa, people, year, source in self._rows(
+                    "SELECT lsoa21cd, people, year, source FROM population"
+                )
+            }
+            self._members = {}
+            for h in self.lsoas.values():
+                for member in (
+                    h.lsoa21cd,
+                    h.ward_cd,
+                    h.constituency_cd,
+                    h.borough_cd,
+                    h.bcu_cd,
+                    h.force_cd,
+                    h.region_cd,
+                    h.country_cd,
+                ):
+                    if member:
+                        self._members.setdefault(member, []).append(h.lsoa21cd)
+        found: dict[str, Population] = {}
+        for raw in codes:
+            code = raw.strip().upper()
+            if code in self._population_of:
+                found[code] = self._population_of[code]
+                continue
+            area = self.areas.get(code)
+            lsoas = self._members.get(code, []) if area is not None else []
+            rows = [self._populations[lsoa] for lsoa in lsoas if lsoa in self._populations]
+            if not rows:
+                continue
+            found[code] = Population(
+                code=code,
+                people=round(sum(people for people, _, _ in rows)),
+                years=tuple(sorted({year for _, year, _ in rows})),
+                sources=tuple(sorted({source for _, _, source in rows})),
+                lsoas=len(lsoas),
+                lsoas_without_population=len(lsoas) - len(rows),
+            )
+            self._population_of[code] = found[code]
+        return found
+
+    # --- Cached accessors: the relations of every area above LSOA level read once (a few
+    # thousand rows), for callers that ask many times, e.g. area profiles. An LSOA's are read
+    # per call: LSOAs are most of the links and rarely asked about.
+
+    def area_parents_cached(self, code: str) -> tuple[Area, ...]:
+        """Return `area_parents(code)`, from memory for areas above LSOA level."""
+        area = self.area_get(code)
+        if area is None or area.type == "lsoa":
+            return tuple(self.area_parents(code))
+        return self._parents_above_lsoa.get(area.code, ())
+
+    def area_children_cached(self, code: str, type: str) -> tuple[Area, ...]:
+        """Return `area_children(code, type=type)` for a type above LSOA, from memory."""
+        if type == "lsoa":
+            return tuple(self.area_children(code, type=type))
+        return self._children_above_lsoa.get((code.strip().upper(), type), ())
+
+    def area_neighbours_cached(self, code: str) -> tuple[Area, ...]:
+        """Return `area_neighbours(code)`, from memory for areas above LSOA level."""
+        area = self.area_get(code)
+        if area is None or area.type == "lsoa":
+            return tuple(self.area_neighbours(code))
+        if area.type == "constituency":
+            return self._bordering.get(area.code, ())
+        for parent_type in _SIBLING_PARENTS.get(area.type, ()):
+            parent = self._best_fit_above_lsoa.get((area.code, parent_type))
+            if parent is not None:
+                siblings = self._children_above_lsoa.get((parent, area.type), ())
+                return tuple(s for s in siblings if s.code != area.code)
+        return ()
+
+    def area_lsoas_cached(self, code: str) -> tuple[str, ...]:
+        """Return `area_lsoas(code)`, from the LSOA hierarchy in memory."""
+        return self._lsoas_of_area.get(code.strip().upper(), ())
+
+    @cached_property
+    def _links_above_lsoa(self) -> list[tuple[Any, ...]]:
+        return self._rows(
+            "SELECT child_code, parent_code, parent_type, share, best_fit, lsoas FROM area_link "
+            "WHERE child_type <> 'lsoa' ORDER BY child_code, parent_type, people DESC"
+        )
+
+    @cached_property
+    def _parents_above_lsoa(self) -> dict[str, tuple[Area, ...]]:
+        found: dict[str, list[tuple[int, float, Area]]] = {}
+        for child, parent_code, parent_type, share, best_fit, lsoas in self._links_above_lsoa:
+            area = self.areas.get(parent_code)
+            if area is None:
+                continue
+            if share is not None and share < 0.9995:
+                fit = "best-fit" if best_fit else "part"
+                area = replace(area, note=f"{fit}: {share:.0%} of residents ({lsoas} LSOAs)")
+            found.setdefault(child, []).append((_RANK[parent_type], -(share or 0.0), area))
+        return {
+            child: tuple(a for *_, a in sorted(parents, key=lambda item: (item[0], item[1])))
+            for child, parents in found.items()
+        }
+
+    @cached_property
+    def _best_fit_above_lsoa(self) -> dict[tuple[str, str], str]:
+        found: dict[tuple[str, str], str] = {}
+        for child, parent_code, parent_type, _, best_fit, _ in self._links_above_lsoa:
+            if best_fit:
+                found.setdefault((child, parent_type), parent_code)
+        return found
+
+    @cached_property
+    def _children_above_lsoa(self) -> dict[tuple[str, str], tuple[Area, ...]]:
+        found: dict[tuple[str, str], list[Area]] = {}
+        for (child, _), parent in self._best_fit_above_lsoa.items():
+            if child in self.areas:
+                area = self.areas[child]
+                found.setdefault((parent, area.type), []).append(area)
+        return {
+            key: tuple(sorted(children, key=lambda a: (_RANK.get(a.type, 99), a.name, a.code)))
+            for key, children in found.items()
+        }
+
+    @cached_property
+    def _bordering(self) -> dict[str, tuple[Area, ...]]:
+        found: dict[str, list[Area]] = {}
+        for code, other in self._rows("SELECT code, neighbour_code FROM neighbour ORDER BY 2"):
+            if other in self.areas:
+                found.setdefault(code, []).append(self.areas[other])
+        return {code: tuple(sorted(areas, key=lambda a: a.name)) for code, areas in found.items()}
+
+    @cached_property
+    def _lsoas_of_area(self) -> dict[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = {}
+        for h in self.lsoas.values():
+            for member in (
+                h.lsoa21cd,
+                h.ward_cd,
+                h.constituency_cd,
+                h.borough_cd,
+                h.bcu_cd,
+                h.force_cd,
+                h.region_cd,
+                h.country_cd,
+            ):
+                if member and member in self.areas:
+                    found.setdefault(member, []).append(h.lsoa21cd)
+        return {code: tuple(sorted(lsoas)) for code, lsoas in found.items()}
+
     def mp_get(self, constituency_code: str) -> Mp | None:
         """Return the MP for a 2024 constituency code, or None."""
         if self._mps is None:
@@ -287,6 +496,39 @@ class AreasStore:
     def lsoa21_hierarchy(self) -> list[LsoaHierarchy]:
         """Return every 2021 LSOA with its ward, constituency, borough, BCU, force, region."""
         return list(self.lsoas.values())
+
+    def lsoa_neighbours(self, codes: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Return each LSOA's contiguity neighbours (anywhere, sorted); every code given is a key.
+
+        >>> sorted(store.lsoa_neighbours(["E01002694"]))  # doctest: +SKIP
+        ['E01002694']
+        """
+        return {
+            code: tuple(sorted({n for n, _ in links}))
+            for code, links in self._lsoa_links(codes).items()
+        }
+
+    def lsoa_neighbour_methods(self, codes: Sequence[str]) -> dict[str, tuple[str, ...]]:
+        """Return the rule(s) behind each LSOA's links: ("queen",), ("knn6",) or both.
+
+        >>> store.lsoa_neighbour_methods(["E01002694"])["E01002694"]  # doctest: +SKIP
+        ('queen',)
+        """
+        return {
+            code: tuple(sorted({m for _, m in links}))
+            for code, links in self._lsoa_links(codes).items()
+        }
+
+    def _lsoa_links(self, codes: Sequence[str]) -> dict[str, list[tuple[str, str]]]:
+        wanted = sorted({code.strip().upper() for code in codes})
+        links: dict[str, list[tuple[str, str]]] = {code: [] for code in wanted}
+        for code, neighbour, method in self._rows(
+            "SELECT lsoa21cd, neighbour_cd, method FROM lsoa_neighbour "
+            "WHERE lsoa21cd IN (SELECT unnest(?::VARCHAR[])) ORDER BY 1, 2",
+            [wanted],
+        ):
+            links[code].append((neighbour, method))
+        return links
 
     def ward_resolve(
         self, code: str, name: str | None = None, borough: str | None = None

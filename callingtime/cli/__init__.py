@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from callingtime import __version__
-from callingtime.cli import areas, crime, web
+from callingtime.cli import analysis, areas, crime, share, web
 
 
 @click.group()
@@ -14,6 +14,8 @@ def main() -> None:
     """callingtime: evidence-led community-safety campaigns."""
 
 
+crime.crime.add_command(share.infographic)
+crime.crime.add_command(analysis.hotspots)
 main.add_command(crime.crime)
 main.add_command(areas.areas)
 for command in web.COMMANDS:

@@ -149,10 +149,15 @@ def _ingest_run(
     candidates, note = _lsoa_candidates(areas_db)
     if note:
         err.print(note, style="yellow")
+    geography = (areas_db or env.areas_db_path()) if candidates is not None else None
     try:
         if quiet:
             return ingest_paths(
-                paths, db_path=db_path, lsoa_candidates=candidates, force=force_slug
+                paths,
+                db_path=db_path,
+                lsoa_candidates=candidates,
+                force=force_slug,
+                areas_db=geography,
             )
         columns = (
             TextColumn("{task.description}"),
@@ -173,7 +178,12 @@ def _ingest_run(
                 )
 
             return ingest_paths(
-                paths, db_path=db_path, lsoa_candidates=candidates, force=force_slug, progress=show
+                paths,
+                db_path=db_path,
+                lsoa_candidates=candidates,
+                force=force_slug,
+                progress=show,
+                areas_db=geography,
             )
     except ValueError as error:
         raise click.ClickException(str(error)) from error
@@ -285,3 +295,145 @@ def _status_print(result: StoreStatus) -> None:
     console.print(gaps)
     for _file, message, at in result.refusals[:5]:
         console.print(f"[red]refused[/] {at[:19]} {message}")
+
+
+@crime.command("build")
+@click.option("--db", type=_PATH, default=None, help="Crime store (default: CALLINGTIME_CRIME_DB).")
+@click.option(
+    "--areas-db", type=_PATH, default=None, help="Geography store (default: CALLINGTIME_AREAS_DB)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+def build(db: Path | None, areas_db: Path | None, as_json: bool) -> None:
+    """Rebuild the aggregate tables that profiles read (after ingest or a geography import)."""
+    from callingtime.areas.store import AreasStore
+    from callingtime.crimedata.aggregates import aggregates_rebuild
+    from callingtime.crimedata.store import store_writing
+
+    db_path = db or env.crime_db_path()
+    if not db_path.exists():
+        raise click.ClickException(f"There is no crime store at {db_path}.")
+    try:
+        areas = AreasStore.open(areas_db or env.areas_db_path())
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from error
+    try:
+        with store_writing(db_path) as con:
+            report = aggregates_rebuild(con, areas)
+    finally:
+        areas.close()
+    if as_json:
+        click.echo(json.dumps(asdict(report), indent=2))
+        return
+    click.echo(
+        f"aggregates built in {report.seconds:.1f} s: {report.rows_area_month:,} area-month rows, "
+        f"{report.rows_place_month:,} place rows, {report.rows_stop_search:,} stop-and-search "
+        f"rows, {report.rows_mps:,} Met rows (geography built {report.areas_built_at})"
+    )
+
+
+@crime.command("profile")
+@click.argument("area")
+@click.option("--category", default="all-crime", help="police.uk slug or Met category.")
+@click.option("--end", default=None, help="Last month of the window, YYYY-MM (default: latest).")
+@click.option("--source", type=click.Choice(["police-uk", "mps"]), default=None)
+@click.option("--db", type=_PATH, default=None, help="Crime store (default: CALLINGTIME_CRIME_DB).")
+@click.option(
+    "--areas-db", type=_PATH, default=None, help="Geography store (default: CALLINGTIME_AREAS_DB)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the profile as JSON.")
+def profile(
+    area: str,
+    category: str,
+    end: str | None,
+    source: str | None,
+    db: Path | None,
+    areas_db: Path | None,
+    as_json: bool,
+) -> None:
+    """Show an area's crime profile: AREA is a GSS code, a name or a postcode."""
+    from callingtime.areas.store import AreasStore
+    from callingtime.crimedata.profile import ProfileError, area_profile
+    from callingtime.crimedata.store import store_open
+
+    try:
+        areas = AreasStore.open(areas_db or env.areas_db_path())
+        con = store_open(db or env.crime_db_path(), read_only=True)
+    except FileNotFoundError as error:
+        raise click.ClickException(str(error)) from error
+    try:
+        found = areas.area_resolve(area)
+        if not found:
+            raise click.ClickException(f"no area matches {area!r}")
+        result = area_profile(
+            con=con,
+            areas=areas,
+            code=found[0].code,
+            category=category,
+            end=end,
+            source=source,  # type: ignore[arg-type]
+        )
+    except ProfileError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        areas.close()
+    if as_json:
+        click.echo(json.dumps(result.to_json(), indent=2))
+        return
+    _profile_print(result, [a for a in found[1:6]])
+
+
+def _fmt(value: float | int | None, places: int = 0) -> str:
+    if value is None:
+        return "not loaded"
+    return f"{value:,.{places}f}"
+
+
+def _profile_print(p: Any, others: list[Any]) -> None:
+    console = Console()
+    console.print(f"[bold]{p.area.name}[/] ({p.area.type} {p.area.code}): {p.category_label}")
+    console.print(f"source: {p.source_label}")
+    table = Table(show_header=False)
+    table.add_column("figure")
+    table.add_column("value", overflow="fold")
+    table.add_row(f"12 months {p.window.start} to {p.window.end}", _fmt(p.count))
+    table.add_row(
+        f"12 months {p.previous_window.start} to {p.previous_window.end}", _fmt(p.previous_count)
+    )
+    table.add_row("change", p.change.summary if p.change else "not available (months missing)")
+    if p.change:
+        table.add_row(
+            "z (library) / Z (brief) / p",
+            f"{p.change.z:.2f} / {p.change.z_brief:.2f} / {p.change.p_value:.3f}",
+        )
+    table.add_row(f"residents ({p.population_year or 'unknown'})", _fmt(p.population))
+    table.add_row("rate per 1,000 residents", _fmt(p.rate_per_1000, 1))
+    if p.rank:
+        table.add_row("rank by rate", f"{p.rank.position} of {p.rank.of} {p.rank.among}")
+    table.add_row("left out (no location)", _fmt(p.excluded_no_location))
+    console.print(table)
+    monthly = Table(title="monthly")
+    for column in ("month", "count"):
+        monthly.add_column(column)
+    for m in p.monthly[12:]:
+        monthly.add_row(m.month, _fmt(m.count))
+    console.print(monthly)
+    if p.comparisons:
+        comp = Table(title="comparisons")
+        for column in ("area", "relation", "count", "rate per 1,000", "note"):
+            comp.add_column(column, overflow="fold")
+        for c in p.comparisons:
+            comp.add_row(
+                c.area.name, c.relation, _fmt(c.count), _fmt(c.rate_per_1000, 1), c.reason or ""
+            )
+        console.print(comp)
+    if p.places:
+        console.print(
+            "top places (approximate map points): "
+            + "; ".join(f"{x.location} ({x.count})" for x in p.places[:5])
+        )
+    if p.coverage and p.coverage.months_missing:
+        console.print("[yellow]months not loaded:[/] " + ", ".join(p.coverage.months_missing))
+    for line in (*p.notes, *p.caveats, p.attribution):
+        console.print(line)
+    if others:
+        console.print("also matches: " + ", ".join(f"{a.name} ({a.type} {a.code})" for a in others))

@@ -35,7 +35,7 @@ from callingtime.crimedata.policeuk_write import (
     policeuk_file_write,
 )
 from callingtime.crimedata.results import FileOutcome, IngestFileError
-from callingtime.crimedata.store import store_open
+from callingtime.crimedata.store import store_writing
 
 LsoaCandidate = tuple[str, str, float | None, float | None]
 
@@ -102,8 +102,12 @@ def ingest_paths(
     lsoa_candidates: Sequence[LsoaCandidate] | None = None,
     force: str | None = None,
     progress: Callable[[IngestProgress], None] | None = None,
+    areas_db: Path | None = None,
 ) -> IngestReport:
     """Import police.uk files, folders, month trees or archive zips into the crime store.
+
+    With `areas_db` (the geography store), the aggregate tables that profiles read are rebuilt
+    at the end when anything was imported.
 
     >>> report = ingest_paths(  # doctest: +SKIP
     ...     [Path("2024-12.zip")], db_path=Path("var/crime.duckdb"))
@@ -124,8 +128,7 @@ def ingest_paths(
                 sources.extend(sources_find([path], Path(unpack)))
             except IngestFileError as error:
                 outcomes.append(FileOutcome(error.file, "archive", "refused", message=str(error)))
-        con = store_open(db_path)
-        try:
+        with store_writing(db_path) as con:
             con.execute("SET TimeZone = 'UTC'")
             # One commit per file: with the default 16 MB threshold most of the time went on
             # checkpoints; the WAL keeps every commit durable until the checkpoint at close.
@@ -141,9 +144,21 @@ def ingest_paths(
                     con.begin()
                     resolve(con)
                     con.commit()
-        finally:
-            con.close()
+            if (
+                areas_db is not None
+                and areas_db.exists()
+                and any(o.status == "imported" for o in outcomes)
+            ):
+                _aggregates_rebuild(con, areas_db)
     return IngestReport(tuple(outcomes), tuple(warnings))
+
+
+def _aggregates_rebuild(con: duckdb.DuckDBPyConnection, areas_db: Path) -> None:
+    from callingtime.areas.store import AreasStore
+    from callingtime.crimedata.aggregates import aggregates_rebuild
+
+    with AreasStore.open(areas_db) as areas:
+        aggregates_rebuild(con, areas)
 
 
 def _sources_ingest(

@@ -54,5 +54,7 @@ def demo_load(*, crime_db: Path, areas_db: Path, data_dir: Path = DEMO_DATA_DIR)
     geography = areas_import([data_dir / "geography"], db_path=areas_db)
     with AreasStore.open(areas_db) as store:
         candidates = store.lsoa_code_candidates()
-    crime = ingest_paths([data_dir / "crime"], db_path=crime_db, lsoa_candidates=candidates)
+    crime = ingest_paths(
+        [data_dir / "crime"], db_path=crime_db, lsoa_candidates=candidates, areas_db=areas_db
+    )
     return DemoLoadReport(geography_files=len(geography.files), crime=crime)

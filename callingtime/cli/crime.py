@@ -351,35 +351,15 @@ def profile(
     as_json: bool,
 ) -> None:
     """Show an area's crime profile: AREA is a GSS code, a name or a postcode."""
-    from callingtime.areas.store import AreasStore
-    from callingtime.crimedata.profile import ProfileError, area_profile
-    from callingtime.crimedata.store import store_open
+    from callingtime.cli.profile_lookup import profile_for_cli
 
-    try:
-        areas = AreasStore.open(areas_db or env.areas_db_path())
-        con = store_open(db or env.crime_db_path(), read_only=True)
-    except FileNotFoundError as error:
-        raise click.ClickException(str(error)) from error
-    try:
-        found = areas.area_resolve(area)
-        if not found:
-            raise click.ClickException(f"no area matches {area!r}")
-        result = area_profile(
-            con=con,
-            areas=areas,
-            code=found[0].code,
-            category=category,
-            end=end,
-            source=source,  # type: ignore[arg-type]
-        )
-    except ProfileError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        areas.close()
+    result, others = profile_for_cli(
+        area=area, category=category, end=end, source=source, db=db, areas_db=areas_db
+    )
     if as_json:
         click.echo(json.dumps(result.to_json(), indent=2))
         return
-    _profile_print(result, [a for a in found[1:6]])
+    _profile_print(result, others[:5])
 
 
 def _fmt(value: float | int | None, places: int = 0) -> str:

@@ -7,8 +7,7 @@ from typing import cast
 
 import click
 
-from callingtime import env
-from callingtime.crimedata.profile_model import SourceKey
+from callingtime.cli.profile_lookup import profile_for_cli
 from callingtime.infographics import (
     FORMATS,
     SIZES,
@@ -61,32 +60,9 @@ def infographic(
 
     AREA is a GSS code, a name or a postcode.
     """
-    from callingtime.areas.store import AreasStore
-    from callingtime.crimedata.profile import ProfileError, area_profile
-    from callingtime.crimedata.store import store_open
-
-    try:
-        areas = AreasStore.open(areas_db or env.areas_db_path())
-        con = store_open(db or env.crime_db_path(), read_only=True)
-    except FileNotFoundError as error:
-        raise click.ClickException(str(error)) from error
-    try:
-        found = areas.area_resolve(area)
-        if not found:
-            raise click.ClickException(f"no area matches {area!r}")
-        profile = area_profile(
-            con=con,
-            areas=areas,
-            code=found[0].code,
-            category=category,
-            end=end,
-            source=cast(SourceKey | None, source),
-        )
-    except ProfileError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        con.close()
-        areas.close()
+    profile, _ = profile_for_cli(
+        area=area, category=category, end=end, source=source, db=db, areas_db=areas_db
+    )
     out.mkdir(parents=True, exist_ok=True)
     sizes: tuple[Size, ...] = SIZES if size == "both" else (cast(Size, size),)
     formats: tuple[Format, ...] = FORMATS if fmt == "both" else (cast(Format, fmt),)

@@ -1,7 +1,7 @@
 """Place stop-and-search points in LSOAs and count them by area, for area profiles.
 
 A search has a point (latitude, longitude) but no LSOA. It is assigned to the LSOA whose
-population-weighted centroid is nearest, when that centroid is within `STOP_SEARCH_MAX_KM`;
+centroid (drkane's lsoa_latlong) is nearest, when that centroid is within `STOP_SEARCH_MAX_KM`;
 a search with no point, or with no centroid that close, is counted per force-month and left out
 of area figures. Distances are equirectangular (accurate to well under 1% at these scales).
 """

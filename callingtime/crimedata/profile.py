@@ -274,7 +274,10 @@ def _profile_build(
     comparisons = comparisons_build(areas, geo, found, source)
     rank = rank_build(areas, geo, found, source, members[0].type, rate)
     kinds = coverage_kinds_read(con, series.forces) if detail else {}
-    outcomes = outcomes_build(series, types, current, kinds) if detail else None
+    span = found.coverage.span_of(series.forces) if found.coverage else None
+    outcomes = (
+        outcomes_build(series, types, current, kinds, span[1] if span else None) if detail else None
+    )
     if outcomes is not None and outcomes.source and "outcomes files" in outcomes.source:
         notes.append(OUTCOMES_FILTERED)
     gaps = tuple(

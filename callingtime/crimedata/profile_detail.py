@@ -92,8 +92,14 @@ def outcomes_build(
     types: Sequence[str],
     months: Sequence[str],
     loaded_kinds: dict[str, set[str]],
+    latest_loaded: str | None = None,
 ) -> Outcomes:
-    """Return outcomes by crime-month cohort; ASB excluded; recent months flagged incomplete."""
+    """Return outcomes by crime-month cohort; ASB excluded; recent months flagged incomplete.
+
+    A cohort is incomplete when it lies within the last INCOMPLETE_MONTHS months the forces
+    have loaded (`latest_loaded`), not of the window: outcomes published after the window's
+    end still belong to its crimes.
+    """
     if all(t == ASB for t in types):
         return Outcomes(False, OUTCOMES_ASB_ONLY, None)
     without = sorted(
@@ -105,7 +111,7 @@ def outcomes_build(
     if not loaded:
         return Outcomes(False, OUTCOMES_NOT_LOADED, None)
     latest = max(m for m in series.monthly if series.monthly[m] is not None)
-    recent = month_shift(latest, -(INCOMPLETE_MONTHS - 1))
+    recent = month_shift(max(latest, latest_loaded or latest), -(INCOMPLETE_MONTHS - 1))
     cohorts = []
     used = [0, 0, 0]
     from_files = 0

@@ -102,6 +102,87 @@ SETTINGS: tuple[EnvVar, ...] = (
         "Attribution the tile provider requires, shown on every map (plain text).",
     ),
     EnvVar(
+        "CALLINGTIME_SITE_URL",
+        "str",
+        "http://127.0.0.1:8000",
+        "Public address of the site, used in e-mailed links and the JSON API's links.",
+    ),
+    EnvVar(
+        "CALLINGTIME_TRUSTED_PROXIES",
+        "list",
+        "",
+        "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed; the "
+        "client address is the last one before them. Empty: the socket peer is the client.",
+    ),
+    EnvVar(
+        "CALLINGTIME_COUNT_INTERVAL",
+        "int",
+        "4",
+        "Seconds between runs of the petition counter; also the max-age of cached counts. With "
+        "the lag, a count is at most interval + lag + max-age (10 s by default) behind.",
+    ),
+    EnvVar(
+        "CALLINGTIME_COUNT_LAG",
+        "int",
+        "2",
+        "Seconds the counter stays behind now, because commit order is not timestamp order.",
+    ),
+    EnvVar(
+        "CALLINGTIME_SIGN_BURST_LIMIT",
+        "int",
+        "10",
+        "Signatures one IP address may make in a minute before later ones are flagged.",
+    ),
+    EnvVar(
+        "CALLINGTIME_SIGN_SUSTAINED_LIMIT",
+        "int",
+        "60",
+        "Signatures one IP address may make in an hour before later ones are flagged.",
+    ),
+    EnvVar(
+        "CALLINGTIME_CONFIRMATION_EMAILS_MAX",
+        "int",
+        "3",
+        "Confirmation e-mails one address can trigger per petition.",
+    ),
+    EnvVar(
+        "CALLINGTIME_CONFIRM_TOKEN_DAYS",
+        "int",
+        "30",
+        "Days a confirmation link stays valid.",
+    ),
+    EnvVar(
+        "CALLINGTIME_ANONYMISE_AFTER_DAYS",
+        "int",
+        "183",
+        "Days after a petition closes when its signers' personal data is anonymised "
+        "(counts by constituency are kept).",
+    ),
+    EnvVar(
+        "CALLINGTIME_EMAIL_BACKEND",
+        "str",
+        "file",
+        "How e-mail leaves: `smtp` (production), `file` (written to CALLINGTIME_DATA_DIR/mail) "
+        "or `console`.",
+    ),
+    EnvVar(
+        "CALLINGTIME_EMAIL_FROM",
+        "str",
+        "callingtime <no-reply@localhost>",
+        "The From address of e-mail the site sends.",
+    ),
+    EnvVar("CALLINGTIME_SMTP_HOST", "str", "localhost", "SMTP server for e-mail."),
+    EnvVar("CALLINGTIME_SMTP_PORT", "int", "587", "SMTP port."),
+    EnvVar("CALLINGTIME_SMTP_USER", "str", "", "SMTP user name."),
+    EnvVar("CALLINGTIME_SMTP_PASSWORD", "str", "", "SMTP password.", secret=True),
+    EnvVar("CALLINGTIME_SMTP_TLS", "bool", "true", "Use STARTTLS with the SMTP server."),
+    EnvVar(
+        "CALLINGTIME_WEB_WORKERS",
+        "int",
+        "0",
+        "gunicorn worker processes for `callingtime serve`. 0: two per CPU core plus one.",
+    ),
+    EnvVar(
         "CALLINGTIME_SHARED_DATA",
         "path",
         "../shared/data",

@@ -38,8 +38,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "callingtime.core",
     "callingtime.evidence",
+    "callingtime.campaigns",
+    "callingtime.petitions",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +56,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "callingtime.core.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -161,6 +166,45 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+SITE_URL = env.env_str("CALLINGTIME_SITE_URL").rstrip("/")
+TRUSTED_PROXIES = frozenset(env.env_list("CALLINGTIME_TRUSTED_PROXIES"))
+
+# Petitions: the counter's rhythm, the abuse limits and how long personal data is kept.
+COUNT_INTERVAL_SECONDS = env.env_int("CALLINGTIME_COUNT_INTERVAL")
+COUNT_LAG_SECONDS = env.env_int("CALLINGTIME_COUNT_LAG")
+SIGN_BURST_LIMIT = env.env_int("CALLINGTIME_SIGN_BURST_LIMIT")
+SIGN_SUSTAINED_LIMIT = env.env_int("CALLINGTIME_SIGN_SUSTAINED_LIMIT")
+CONFIRMATION_EMAILS_MAX = env.env_int("CALLINGTIME_CONFIRMATION_EMAILS_MAX")
+CONFIRM_TOKEN_MAX_AGE = env.env_int("CALLINGTIME_CONFIRM_TOKEN_DAYS") * 86_400
+ANONYMISE_AFTER_DAYS = env.env_int("CALLINGTIME_ANONYMISE_AFTER_DAYS")
+
+# Background work: django-tasks with its database backend, run by `callingtime worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+DEFAULT_FROM_EMAIL = env.env_str("CALLINGTIME_EMAIL_FROM")
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+}
+_email_backend = env.env_str("CALLINGTIME_EMAIL_BACKEND").strip().lower()
+if _email_backend not in _EMAIL_BACKENDS:
+    raise ImproperlyConfigured(
+        f"CALLINGTIME_EMAIL_BACKEND must be one of {', '.join(_EMAIL_BACKENDS)}, "
+        f"got {_email_backend!r}"
+    )
+EMAIL_BACKEND = _EMAIL_BACKENDS[_email_backend]
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+EMAIL_HOST = env.env_str("CALLINGTIME_SMTP_HOST")
+EMAIL_PORT = env.env_int("CALLINGTIME_SMTP_PORT")
+EMAIL_HOST_USER = env.env_str("CALLINGTIME_SMTP_USER")
+EMAIL_HOST_PASSWORD = env.env_str("CALLINGTIME_SMTP_PASSWORD")
+EMAIL_USE_TLS = env.env_bool("CALLINGTIME_SMTP_TLS")
+EMAIL_TIMEOUT = 10
+
+LOGIN_URL = "/staff/login/"
+LOGIN_REDIRECT_URL = "/staff/"
 
 LOGGING = {
     "version": 1,

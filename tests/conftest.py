@@ -39,3 +39,14 @@ def shared_data() -> Path:
 def demo_data() -> Path:
     """The small real extract shipped with the package."""
     return DEMO_DATA
+
+
+# The web fixtures are imported here once, so every folder shares one Playwright per session.
+from tests.fixtures_web import (  # noqa: E402
+    chromium_browser,
+    demo_store_paths,
+    demo_stores,
+    screenshot_dir,
+)
+
+__all__ = ["chromium_browser", "demo_store_paths", "demo_stores", "screenshot_dir"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 import click
 
 from callingtime import __version__
-from callingtime.cli import analysis, areas, crime, share, web
+from callingtime.cli import analysis, areas, crime, petitions, share, web
+from callingtime.cli import staff as staff_cli
 
 
 @click.group()
@@ -19,4 +20,8 @@ crime.crime.add_command(analysis.hotspots)
 main.add_command(crime.crime)
 main.add_command(areas.areas)
 for command in web.COMMANDS:
+    main.add_command(command)
+for command in petitions.COMMANDS:
+    main.add_command(command)
+for command in staff_cli.COMMANDS:
     main.add_command(command)

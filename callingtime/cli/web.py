@@ -1,10 +1,18 @@
-"""`callingtime start`, `serve`, `manage` and `demo`: run the web app and its embedded default."""
+"""`callingtime start`, `serve`, `manage` and `demo`: run the web app and its embedded default.
+
+`start` is the one-machine default on waitress (pure Python, any OS). `serve` is production:
+gunicorn with forked workers, so a node uses every core; forking after loading the app is
+safe because database connections and the per-thread DuckDB handles open lazily, after the
+fork.
+"""
 
 from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -18,19 +26,25 @@ def _django_setup() -> None:
     django.setup()
 
 
-def _embedded_secret_key() -> None:
-    """Keep one generated secret key in the data directory so sessions survive restarts."""
+def embedded_secret_key(*, create: bool = True) -> None:
+    """Keep one generated secret key in the data directory so sessions survive restarts.
+
+    Commands other than `start` create it only on the embedded default (no DATABASE_URL), so
+    a production machine missing CALLINGTIME_SECRET_KEY still fails loudly.
+    """
     if os.environ.get("CALLINGTIME_SECRET_KEY"):
         return
     key_file = env.data_dir() / "secret_key"
     if not key_file.exists():
+        if not create:
+            return
         key_file.parent.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     os.environ["CALLINGTIME_SECRET_KEY"] = key_file.read_text().strip()
 
 
-def _serve(host: str, port: int, threads: int) -> None:
+def _waitress_serve(host: str, port: int, threads: int) -> None:
     from waitress import serve as waitress_serve
 
     from config.wsgi import application
@@ -39,16 +53,40 @@ def _serve(host: str, port: int, threads: int) -> None:
     waitress_serve(application, host=host, port=port, threads=threads, ident="callingtime")
 
 
+def _demo_campaign() -> None:
+    from callingtime.campaigns.selectors import staff_exists
+    from callingtime.petitions.demo_campaign import DEMO_ORGANISATIONS, demo_campaign_ensure
+
+    demo = demo_campaign_ensure()
+    if demo.created:
+        click.echo(demo.summary())
+    if not staff_exists():
+        click.echo(
+            "No staff account yet. To sign in at /staff/login/, create one:\n"
+            f"  callingtime staff add YOUR_NAME --organisation {DEMO_ORGANISATIONS[0][0]} "
+            "--role admin\n  (or `callingtime manage createsuperuser` for every organisation)"
+        )
+
+
 @click.command()
 @click.option("--host", default=lambda: env.env_str("CALLINGTIME_HOST"), show_default="127.0.0.1")
 @click.option(
     "--port", type=int, default=lambda: env.env_int("CALLINGTIME_PORT"), show_default="8000"
 )
 @click.option("--threads", type=int, default=8, show_default=True)
-@click.option("--no-demo", is_flag=True, help="Do not load the demo extract into empty stores.")
-def start(host: str, port: int, threads: int, no_demo: bool) -> None:
+@click.option(
+    "--no-demo",
+    is_flag=True,
+    help="Do not load the demo extract into empty stores nor create the demo campaign.",
+)
+@click.option(
+    "--no-worker",
+    is_flag=True,
+    help="Do not run the background jobs (e-mail, counting) in this process.",
+)
+def start(host: str, port: int, threads: int, no_demo: bool, no_worker: bool) -> None:
     """Prepare the embedded default (database, demo data) and serve the web app."""
-    _embedded_secret_key()
+    embedded_secret_key()
     _django_setup()
     from django.core.management import call_command
 
@@ -60,7 +98,91 @@ def start(host: str, port: int, threads: int, no_demo: bool) -> None:
         click.echo("Loading the demo extract (real police.uk, Met and ONS data; about a minute)...")
         report = demo_load(crime_db=env.crime_db_path(), areas_db=env.areas_db_path())
         click.echo(report.summary())
-    _serve(host, port, threads)
+    if not no_demo:
+        _demo_campaign()
+    if not no_worker:
+        from callingtime.petitions.scheduler import worker_thread_start
+
+        worker_thread_start()
+        click.echo("Background jobs run in this process; e-mail is written to the data folder.")
+    _waitress_serve(host, port, threads)
+
+
+# Worker heartbeats are file writes; on a container's overlay disk they can stall (gunicorn's
+# own advice is a memory file system). Only gunicorn's empty heartbeat files live there.
+_HEARTBEAT_DIR = Path("/dev/shm")  # noqa: S108
+
+
+def gunicorn_options(
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    timeout: int = 60,
+    trusted_proxies: list[str] | None = None,
+    cpu_count: int | None = None,
+) -> dict[str, Any]:
+    """Return the gunicorn settings `callingtime serve` runs with.
+
+    >>> gunicorn_options(host="::", port=8000, workers=0, threads=1, cpu_count=2)["bind"]
+    ['[::]:8000']
+    """
+    cores = cpu_count or os.cpu_count() or 1
+    address = f"[{host}]" if ":" in host and not host.startswith("[") else host
+    options: dict[str, Any] = {
+        "bind": [f"{address}:{port}"],
+        "workers": workers if workers > 0 else 2 * cores + 1,
+        # Threads share a worker's memory; requests waiting on PostgreSQL leave the GIL free.
+        "worker_class": "gthread" if threads > 1 else "sync",
+        "threads": max(threads, 1),
+        "preload_app": True,
+        "timeout": timeout,
+        "graceful_timeout": 30,
+        "keepalive": 5,
+        # Recycle workers now and then so slow leaks never add up; jitter avoids all at once.
+        "max_requests": 5000,
+        "max_requests_jitter": 500,
+        # No access log: request lines carry IP addresses and confirmation tokens.
+        "accesslog": None,
+        "errorlog": "-",
+        "loglevel": "info",
+        "proc_name": "callingtime",
+        # The same proxies whose X-Forwarded-For the app believes may set X-Forwarded-Proto.
+        "forwarded_allow_ips": ",".join(trusted_proxies or []) or "127.0.0.1,::1",
+        "control_socket_disable": True,
+    }
+    if _HEARTBEAT_DIR.is_dir():
+        options["worker_tmp_dir"] = str(_HEARTBEAT_DIR)
+    return options
+
+
+def gunicorn_argv(options: dict[str, Any]) -> list[str]:
+    """Return the gunicorn command line that applies these settings to the Django app."""
+    from gunicorn.config import Config
+
+    settings = Config().settings
+    argv = [sys.executable, "-m", "gunicorn"]
+    for key, value in options.items():
+        if value is None:
+            continue
+        setting = settings[key]
+        flag = next(name for name in setting.cli if name.startswith("--"))
+        if setting.action == "store_true":
+            argv += [flag] if value else []
+        elif isinstance(value, list):
+            argv += [f"{flag}={item}" for item in value]
+        else:
+            argv.append(f"{flag}={value}")
+    return [*argv, "config.wsgi:application"]
+
+
+def _gunicorn_exec(options: dict[str, Any]) -> None:
+    # A fresh interpreter, not this one: importing the CLI has loaded native libraries (DuckDB,
+    # NumPy) that start threads, and workers forked from such a process abort when they exit.
+    argv = gunicorn_argv(options)
+    sys.stdout.flush()
+    os.execv(argv[0], argv)  # noqa: S606 - our own interpreter and arguments
 
 
 @click.command()
@@ -68,17 +190,43 @@ def start(host: str, port: int, threads: int, no_demo: bool) -> None:
 @click.option(
     "--port", type=int, default=lambda: env.env_int("CALLINGTIME_PORT"), show_default="8000"
 )
-@click.option("--threads", type=int, default=8, show_default=True)
-def serve(host: str, port: int, threads: int) -> None:
-    """Serve the web app only (production: run migrations and load data first)."""
-    _django_setup()
-    _serve(host, port, threads)
+@click.option(
+    "--workers",
+    type=int,
+    default=lambda: env.env_int("CALLINGTIME_WEB_WORKERS"),
+    show_default="CALLINGTIME_WEB_WORKERS, 0: two per CPU core plus one",
+    help="Worker processes.",
+)
+@click.option(
+    "--threads",
+    type=int,
+    default=4,
+    show_default=True,
+    help="Threads per worker (1: sync workers, more: gthread).",
+)
+@click.option("--timeout", type=int, default=60, show_default=True, help="Seconds per request.")
+def serve(host: str, port: int, workers: int, threads: int, timeout: int) -> None:
+    """Serve the web app with gunicorn (production: run migrations and load data first)."""
+    options = gunicorn_options(
+        host=host,
+        port=port,
+        workers=workers,
+        threads=threads,
+        timeout=timeout,
+        trusted_proxies=env.env_list("CALLINGTIME_TRUSTED_PROXIES"),
+    )
+    click.echo(
+        f"callingtime is serving at http://{options['bind'][0]}/ with {options['workers']} "
+        f"workers × {options['threads']} threads (SIGTERM stops it gracefully)"
+    )
+    _gunicorn_exec(options)
 
 
 @click.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args: tuple[str, ...]) -> None:
     """Run any Django management command, such as `callingtime manage migrate`."""
+    embedded_secret_key(create=not env.env_str("DATABASE_URL"))
     _django_setup()
     from django.core.management import execute_from_command_line
 

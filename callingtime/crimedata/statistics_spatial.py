@@ -24,6 +24,7 @@ TOO_FEW_AREAS = "Gi needs at least {needed} areas, got {n}"
 ALL_EQUAL = "every area has the same value, so there is no variation to test"
 COVERS_ALL = "this area's neighbourhood is every area, so it cannot differ from the mean"
 NO_NEIGHBOURS = "this area has no neighbours"
+OTHERS_EQUAL = "every other area has the same value, so there is no variation to compare with"
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,10 @@ def _gi_z(
     # Mean of the others is X̄ − d_i/(n−1); their sum of squares about it follows exactly.
     shift = -own / others
     others_squares = squares - own * own - others * shift * shift
-    spread = math.sqrt(others_squares / others)
+    spread = math.sqrt(max(others_squares, 0.0) / others)
+    if spread == 0.0:
+        # Only this area differs (or the rest differ by less than floating point resolves).
+        return None, OTHERS_EQUAL
     numerator = math.fsum(deviation[j] - shift for j in touching)
     variance_factor = (others * weight - weight**2) / (others - 1)
     return numerator / (spread * math.sqrt(variance_factor)), None

@@ -2,39 +2,37 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
-import duckdb
 from django.conf import settings
 
 from callingtime.areas.models import Area
-from callingtime.areas.store import AreasStore, AreasStoreMissingError
+from callingtime.areas.store import AreasStore
+from callingtime.core.stores import (
+    CRIME_NOT_LOADED,
+    GEOGRAPHY_NOT_LOADED,
+    GeographyNotLoadedError,
+    areas_store,
+    crime_con,
+)
 from callingtime.crimedata.profile import ProfileNotLoadedError, area_profile, profile_categories
 from callingtime.crimedata.profile_model import AreaProfile, SourceKey
 from callingtime.crimedata.status import StoreStatus, store_status
-from callingtime.crimedata.store import StoreMissingError, store_open
+from callingtime.crimedata.store import StoreMissingError
 from callingtime.evidence import area_map
 from callingtime.graphics import MonthlyPoint, monthly_chart_svg
 from callingtime.infographics import infographic_text
 
-GEOGRAPHY_NOT_LOADED = (
-    "Geography is not loaded yet. Run `callingtime areas import PATH` (or `callingtime demo load`)."
-)
-CRIME_NOT_LOADED = (
-    "No crime data is loaded yet. Run `callingtime crime ingest PATH` (or `callingtime demo load`)."
-)
-
-__all__ = ["ProfileNotLoadedError", "profile_categories"]
-
-
-class GeographyNotLoadedError(Exception):
-    """The geography store has not been built on this installation."""
+__all__ = [
+    "CRIME_NOT_LOADED",
+    "GEOGRAPHY_NOT_LOADED",
+    "GeographyNotLoadedError",
+    "ProfileNotLoadedError",
+    "profile_categories",
+]
 
 
 @dataclass(frozen=True)
@@ -69,72 +67,16 @@ class ProfilePage:
 DEFAULT_CATEGORY_ORDER = ("all-crime", "violent-crime", "burglary", "anti-social-behaviour")
 FALLBACK_NOTE = "{wanted} is not loaded for {area}, so this page shows {shown}."
 
-_per_thread = threading.local()
-
-
-def _stamp(path: Path) -> tuple[str, int] | None:
-    try:
-        return (str(path), path.stat().st_mtime_ns)
-    except FileNotFoundError:
-        return None
-
-
-@contextmanager
-def _areas_store() -> Iterator[AreasStore]:
-    """Yield this thread's open geography store, reopened when the file is replaced.
-
-    Opening the store loads its small tables (tens of milliseconds), so each server thread keeps
-    one; a rebuilt store swapped in under the same path is picked up by its new mtime.
-    """
-    path = Path(settings.AREAS_DB_PATH)
-    stamp = _stamp(path)
-    if stamp is None:
-        raise GeographyNotLoadedError(GEOGRAPHY_NOT_LOADED)
-    cached: tuple[tuple[str, int], AreasStore] | None = getattr(_per_thread, "areas", None)
-    if cached is None or cached[0] != stamp:
-        if cached is not None:
-            cached[1].close()
-        try:
-            cached = (stamp, AreasStore.open(path))
-        except AreasStoreMissingError as error:
-            raise GeographyNotLoadedError(GEOGRAPHY_NOT_LOADED) from error
-        _per_thread.areas = cached
-    yield cached[1]
-
-
-@contextmanager
-def _crime_con() -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield this thread's read-only crime store connection, reopened when the file changes.
-
-    Raises ProfileNotLoadedError when there is no crime store at all.
-    """
-    path = Path(settings.CRIME_DB_PATH)
-    stamp = _stamp(path)
-    if stamp is None:
-        raise ProfileNotLoadedError(CRIME_NOT_LOADED)
-    cached: tuple[tuple[str, int], duckdb.DuckDBPyConnection] | None = getattr(
-        _per_thread, "crime", None
-    )
-    if cached is None or cached[0] != stamp:
-        if cached is not None:
-            cached[1].close()
-        try:
-            cached = (stamp, store_open(path, read_only=True))
-        except StoreMissingError as error:
-            raise ProfileNotLoadedError(CRIME_NOT_LOADED) from error
-        _per_thread.crime = cached
-    yield cached[1]
-
 
 def postcode_areas(*, postcode: str) -> object:
     """Return the areas a postcode lies in (raises the areas package's postcode errors)."""
-    with _areas_store() as store:
+    with areas_store() as store:
         return store.postcode_lookup(postcode)
 
 
 def areas_find(*, text: str, limit: int = 30) -> list[Area]:
     """Return areas whose name matches the text."""
-    with _areas_store() as store:
+    with areas_store() as store:
         return store.area_search(text, limit=limit)
 
 
@@ -156,7 +98,7 @@ def _geography(store: AreasStore, code: str) -> AreaGeography | None:
 
 def area_geography(*, code: str) -> AreaGeography | None:
     """Return an area with its parents, children, neighbours and population, or None."""
-    with _areas_store() as store:
+    with areas_store() as store:
         return _geography(store, code)
 
 
@@ -168,10 +110,10 @@ def profile_get(
     Raises the profile errors (`ProfileCategoryUnknownError`, `ProfileMonthError`,
     `ProfileNotLoadedError`) for the caller to show.
     """
-    with _areas_store() as store:
+    with areas_store() as store:
         if store.area_get(code) is None:
             return None
-        with _crime_con() as con:
+        with crime_con() as con:
             return area_profile(
                 con=con, areas=store, code=code, category=category, end=end, source=source
             )
@@ -193,11 +135,11 @@ def profile_page(
     tried = list(
         dict.fromkeys([category] if category_chosen else [category, *DEFAULT_CATEGORY_ORDER])
     )
-    with _areas_store() as store:
+    with areas_store() as store:
         geography = _geography(store, code)
         if geography is None:
             return None
-        with _crime_con() as con:
+        with crime_con() as con:
             for attempt in tried:
                 try:
                     profile = area_profile(
@@ -249,10 +191,10 @@ def area_map_geojson(
     Each feature carries name, count, rate, `in_area` and a quantile `band`; the collection
     carries the legend. The ring's figures come from one profile of the ring's LSOAs as a set.
     """
-    with _areas_store() as store:
+    with areas_store() as store:
         if store.area_get(code) is None:
             return None
-        with _crime_con() as con:
+        with crime_con() as con:
             profile = area_profile(
                 con=con, areas=store, code=code, category=category, end=end, source=source
             )

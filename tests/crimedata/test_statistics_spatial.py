@@ -19,6 +19,7 @@ from callingtime.crimedata.statistics_spatial import (
     COVERS_ALL,
     NO_NEIGHBOURS,
     NOT_SIGNIFICANT,
+    OTHERS_EQUAL,
     benjamini_hochberg,
     getis_ord_gi_star,
 )
@@ -133,8 +134,9 @@ def test_gi_without_self_matches_the_numpy_form(
     values, touching = case
     areas = list(values)
     x = np.array([values[a] for a in areas])
-    if any(np.ptp(np.delete(x, i)) == 0 for i in range(len(x))) or len(x) < 4:
-        return  # some area's others are all equal: checked separately below
+    # Some area's others all equal (or equal to within floating point): checked separately.
+    if any(np.ptp(np.delete(x, i)) < 1e-6 for i in range(len(x))) or len(x) < 4:
+        return
     results = getis_ord_gi_star(values, touching, include_self=False)
     z = np.array([r.z for r in results], dtype=float)
     np.testing.assert_allclose(z, gi_matrix(x, adjacency(areas, touching)), rtol=1e-8, atol=1e-9)
@@ -281,3 +283,11 @@ def test_gi_star_refuses_bad_input() -> None:
         getis_ord_gi_star({"a": 1.0, "b": 2.0}, {"a": ["z"]})
     with pytest.raises(ValueError, match="not a finite number"):
         getis_ord_gi_star({"a": 1.0, "b": math.nan}, {})
+
+
+def test_gi_without_self_has_no_z_where_the_others_differ_below_floating_point() -> None:
+    # Found by hypothesis: the others' spread squares to zero, which once divided by zero.
+    touching = rook_lattice(2, 2)
+    values = {"r0c0": 1.0, "r0c1": 0.0, "r1c0": 0.0, "r1c1": 3.380010346044714e-74}
+    results = {r.area: r for r in getis_ord_gi_star(values, touching, include_self=False)}
+    assert results["r0c0"].z is None and results["r0c0"].reason == OTHERS_EQUAL

@@ -1,4 +1,4 @@
-"""Web fixtures: the demo extract loaded into temporary stores, and a real Chromium."""
+"""Web fixtures for every test folder: the demo extract in temporary stores, and a real Chromium."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Organisations, their staff and roles, and the campaigns they run together."""

@@ -1,0 +1,1 @@
+"""Petitions: signing, confirming, counting by constituency, and the abuse controls around them."""

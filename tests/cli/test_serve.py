@@ -1,0 +1,152 @@
+"""`callingtime serve`: the gunicorn settings it builds, and a real server answering requests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from gunicorn.config import Config
+
+from callingtime.cli.web import gunicorn_argv, gunicorn_options
+
+CALLINGTIME = Path(sys.executable).parent / "callingtime"
+
+
+def test_zero_workers_means_two_per_core_plus_one() -> None:
+    options = gunicorn_options(host="127.0.0.1", port=8000, workers=0, threads=4, cpu_count=3)
+    assert options["workers"] == 7
+    assert gunicorn_options(host="h", port=1, workers=5, threads=1)["workers"] == 5
+
+
+def test_threads_choose_the_worker_class() -> None:
+    assert gunicorn_options(host="h", port=1, workers=1, threads=1)["worker_class"] == "sync"
+    threaded = gunicorn_options(host="h", port=1, workers=1, threads=8)
+    assert (threaded["worker_class"], threaded["threads"]) == ("gthread", 8)
+
+
+def test_serve_keeps_personal_data_out_of_logs_and_stops_gracefully() -> None:
+    options = gunicorn_options(host="0.0.0.0", port=8000, workers=2, threads=4)  # noqa: S104
+    assert options["bind"] == ["0.0.0.0:8000"]
+    assert options["accesslog"] is None
+    assert options["graceful_timeout"] > 0
+    assert options["preload_app"] is True
+    assert options["control_socket_disable"] is True
+
+
+def test_ipv6_hosts_are_bracketed() -> None:
+    assert gunicorn_options(host="::1", port=80, workers=1, threads=1)["bind"] == ["[::1]:80"]
+
+
+def test_trusted_proxies_may_set_the_forwarded_scheme() -> None:
+    default = gunicorn_options(host="h", port=1, workers=1, threads=1)
+    assert default["forwarded_allow_ips"] == "127.0.0.1,::1"
+    behind = gunicorn_options(
+        host="h", port=1, workers=1, threads=1, trusted_proxies=["10.0.0.5", "10.0.0.6"]
+    )
+    assert behind["forwarded_allow_ips"] == "10.0.0.5,10.0.0.6"
+
+
+def test_the_command_line_gives_gunicorn_exactly_these_settings() -> None:
+    options = gunicorn_options(
+        host="127.0.0.1", port=8123, workers=3, threads=4, timeout=45, trusted_proxies=["10.1.1.1"]
+    )
+    argv = gunicorn_argv(options)
+    assert argv[:3] == [sys.executable, "-m", "gunicorn"]
+    assert argv[-1] == "config.wsgi:application"
+    config = Config()
+    parsed = config.parser().parse_args(argv[3:])
+    for key, value in vars(parsed).items():
+        if key != "args" and value is not None:
+            config.set(key, value)
+    assert config.bind == ["127.0.0.1:8123"]
+    assert config.workers == 3
+    assert config.threads == 4
+    assert config.worker_class_str == "gthread"
+    assert config.timeout == 45
+    assert config.preload_app is True
+    assert config.accesslog is None
+    assert config.forwarded_allow_ips == ["10.1.1.1"]
+    assert config.control_socket_disable is True
+    assert config.max_requests == options["max_requests"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str, deadline: float) -> tuple[int, str]:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - local
+                return response.status, response.read().decode()
+        except (urllib.error.URLError, ConnectionError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_serve_answers_requests_against_sqlite(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "DATABASE_URL": "",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "CALLINGTIME_DATA_DIR": str(tmp_path),
+        "CALLINGTIME_SECRET_KEY": "serve-test-key",
+        "CALLINGTIME_DEBUG": "false",
+        "CALLINGTIME_CRIME_DB": "",
+        "CALLINGTIME_AREAS_DB": "",
+    }
+    (tmp_path / "static").mkdir()
+    subprocess.run(
+        [str(CALLINGTIME), "manage", "migrate", "--verbosity", "0"],
+        env=env,
+        check=True,
+        timeout=120,
+    )
+    port = _free_port()
+    server = subprocess.Popen(
+        [str(CALLINGTIME), "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        status, body = _get(f"http://127.0.0.1:{port}/healthz", deadline)
+        assert (status, body) == (200, '{"status": "ok"}')
+        status, body = _get(f"http://127.0.0.1:{port}/", deadline)
+        assert status == 200 and "callingtime" in body
+        status, _ = _get(f"http://127.0.0.1:{port}/petitions/", deadline)  # reads SQLite
+        assert status == 200
+    finally:
+        server.terminate()  # SIGTERM to the master (the exec'd process): a graceful stop
+        try:
+            output, _ = server.communicate(timeout=40)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            output, _ = server.communicate()
+    assert server.returncode == 0, output
+    assert "Using worker: gthread" in output
+    assert "/petitions/" not in output, "no access log: request lines carry personal data"
+    assert "SIGABRT" not in output
+    assert "Traceback" not in output, output
+
+
+@pytest.mark.parametrize("option", ["--workers", "--threads", "--timeout"])
+def test_serve_help_lists_its_options(option: str) -> None:
+    result = subprocess.run(
+        [str(CALLINGTIME), "serve", "--help"], capture_output=True, text=True, check=True
+    )
+    assert option in result.stdout

@@ -368,7 +368,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--confirm-seconds", type=int, default=20)
     parser.add_argument("--read-seconds", type=int, default=20)
     parser.add_argument("--web-workers", type=int, default=0)
-    parser.add_argument("--threads", type=int, default=4, help="threads per web worker")
+    parser.add_argument("--threads", type=int, default=1, help="threads per web worker")
     parser.add_argument("--db-name", default="callingtime_bench")
     parser.add_argument("--work", type=Path)
     parser.add_argument("--no-nginx", action="store_true")

@@ -200,7 +200,9 @@ def _gunicorn_exec(options: dict[str, Any]) -> None:
 @click.option(
     "--threads",
     type=int,
-    default=4,
+    # Measured by bench/load.py: behind a buffering proxy, sync workers signed about twice as
+    # fast as gthread workers, whose threads contend for one interpreter.
+    default=1,
     show_default=True,
     help="Threads per worker (1: sync workers, more: gthread).",
 )

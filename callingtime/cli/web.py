@@ -87,6 +87,9 @@ def _demo_campaign() -> None:
 def start(host: str, port: int, threads: int, no_demo: bool, no_worker: bool) -> None:
     """Prepare the embedded default (database, demo data) and serve the web app."""
     embedded_secret_key()
+    # E-mailed links must reach this server: on the embedded default it is the one listening.
+    shown = f"[{host}]" if ":" in host else host
+    os.environ.setdefault("CALLINGTIME_SITE_URL", f"http://{shown}:{port}")
     _django_setup()
     from django.core.management import call_command
 

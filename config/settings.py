@@ -82,7 +82,15 @@ TEMPLATES = [
 def _database() -> dict[str, object]:
     url = env.env_str("DATABASE_URL")
     if url:
-        return dict(dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True))
+        # No health check: it is a `SELECT 1` before every request's first query, one of a
+        # signature's two round trips. A connection lives at most 60 s, so only a database
+        # restart leaves it broken; then each worker answers one request with the 503 of
+        # DatabaseUnavailableMiddleware (nothing saved) and reconnects for the next.
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=False)
+        # Django's cursors bind on the client and never prepare; the signing INSERT uses a
+        # server-binding cursor, which psycopg prepares after this many uses on a connection.
+        config["OPTIONS"] = {"prepare_threshold": 2, **config.get("OPTIONS", {})}
+        return dict(config)
     # Embedded default: WAL and IMMEDIATE transactions avoid "database is locked" under
     # concurrent writers.
     return {

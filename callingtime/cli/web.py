@@ -144,8 +144,11 @@ def gunicorn_options(
         "graceful_timeout": 30,
         "keepalive": 5,
         # Recycle workers now and then so slow leaks never add up; jitter avoids all at once.
-        "max_requests": 5000,
-        "max_requests_jitter": 500,
+        # A new worker imports the views and connects to PostgreSQL on its first requests, so
+        # at a spike's few hundred requests a second per worker 5,000 was a restart every
+        # 10-20 s; 50,000 is a few minutes.
+        "max_requests": 50_000,
+        "max_requests_jitter": 5_000,
         # No access log: request lines carry IP addresses and confirmation tokens.
         "accesslog": None,
         "errorlog": "-",

@@ -11,10 +11,14 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
+import psycopg
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Field
 from django.utils import timezone
 
 from callingtime.petitions.models import (
@@ -146,28 +150,48 @@ def _signature_insert(signature: Signature) -> int:
     at a spike's thousand signatures a second the ORM's per-insert work is a third of the
     request's time.
     """
-    fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
+    fields, sql = _insert_plan(connection.vendor)
     values = [f.get_db_prep_save(getattr(signature, f.attname), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(connection.vendor), values)
+    with _insert_cursor() as cursor:
+        cursor.execute(sql, values)
         row = cursor.fetchone()
     return int(row[0])
 
 
-_INSERT_SQL: dict[str, str] = {}
+_INSERT_PLANS: dict[str, tuple[list[Field[Any, Any]], str]] = {}
 
 
-def _insert_sql(vendor: str) -> str:
-    if vendor not in _INSERT_SQL:
+def _insert_plan(vendor: str) -> tuple[list[Field[Any, Any]], str]:
+    if vendor not in _INSERT_PLANS:
         quote = connection.ops.quote_name
         fields = [f for f in Signature._meta.concrete_fields if not f.primary_key]
         columns = ", ".join(quote(str(f.column)) for f in fields)
         marks = ", ".join(["%s"] * len(fields))
-        _INSERT_SQL[vendor] = (
+        _INSERT_PLANS[vendor] = (
+            fields,
             f"INSERT INTO {quote(Signature._meta.db_table)} ({columns}) VALUES ({marks}) "
-            f"RETURNING {quote(str(Signature._meta.pk.column))}"
+            f"RETURNING {quote(str(Signature._meta.pk.column))}",
         )
-    return _INSERT_SQL[vendor]
+    return _INSERT_PLANS[vendor]
+
+
+def _insert_cursor() -> CursorWrapper:
+    """Return Django's cursor, or on PostgreSQL one that binds parameters on the server.
+
+    Django's psycopg cursors bind on the client: every INSERT is sent as new text that
+    PostgreSQL parses and plans again. A server-binding cursor lets psycopg prepare the
+    statement once per connection (after `prepare_threshold` uses, set in the settings) and
+    then send only the values. It is wrapped like Django's own, so errors and the health check
+    behave the same; while queries are logged (DEBUG, tests) Django's cursor is used, because
+    psycopg keeps no text of a prepared execution for the log.
+    """
+    if connection.vendor != "postgresql" or connection.queries_logged:
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    connection.validate_thread_sharing()
+    with connection.wrap_database_errors:
+        return CursorWrapper(psycopg.Cursor(connection.connection), connection)
 
 
 def signature_token(*, signature: Signature) -> str:

@@ -159,6 +159,13 @@ SETTINGS: tuple[EnvVar, ...] = (
         "(counts by constituency are kept).",
     ),
     EnvVar(
+        "CALLINGTIME_SURVEY_ANSWERS_PER_DAY",
+        "int",
+        "20",
+        "Survey answers one connection may send to one survey in a day (a soft guard against "
+        "repeats, counted under a key that changes daily, so no address is kept).",
+    ),
+    EnvVar(
         "CALLINGTIME_EMAIL_BACKEND",
         "str",
         "file",

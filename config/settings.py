@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "callingtime.evidence",
     "callingtime.campaigns",
     "callingtime.petitions",
+    "callingtime.paper",
+    "callingtime.surveys",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +188,7 @@ SIGN_SUSTAINED_LIMIT = env.env_int("CALLINGTIME_SIGN_SUSTAINED_LIMIT")
 CONFIRMATION_EMAILS_MAX = env.env_int("CALLINGTIME_CONFIRMATION_EMAILS_MAX")
 CONFIRM_TOKEN_MAX_AGE = env.env_int("CALLINGTIME_CONFIRM_TOKEN_DAYS") * 86_400
 ANONYMISE_AFTER_DAYS = env.env_int("CALLINGTIME_ANONYMISE_AFTER_DAYS")
+SURVEY_ANSWERS_PER_DAY = env.env_int("CALLINGTIME_SURVEY_ANSWERS_PER_DAY")
 
 # Background work: django-tasks with its database backend, run by `callingtime worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -9,5 +9,7 @@ urlpatterns = [
     path("staff/admin/", admin.site.urls),
     path("-/post-probe", post_probe, name="post_probe"),
     path("", include("callingtime.petitions.urls")),
+    path("", include("callingtime.paper.urls")),
+    path("", include("callingtime.surveys.urls")),
     path("", include("callingtime.evidence.urls")),
 ]

@@ -44,9 +44,16 @@ def demo_data() -> Path:
 # The web fixtures are imported here once, so every folder shares one Playwright per session.
 from tests.fixtures_web import (  # noqa: E402
     chromium_browser,
+    demo_postcodes,
     demo_store_paths,
     demo_stores,
     screenshot_dir,
 )
 
-__all__ = ["chromium_browser", "demo_store_paths", "demo_stores", "screenshot_dir"]
+__all__ = [
+    "chromium_browser",
+    "demo_postcodes",
+    "demo_store_paths",
+    "demo_stores",
+    "screenshot_dir",
+]

@@ -6,10 +6,13 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pytest
 from django.conf import settings
 
+from callingtime.core.stores import areas_store
 from callingtime.demo import demo_load
 
 CHROMIUM = os.environ.get("CALLINGTIME_CHROMIUM", "/usr/bin/chromium")
@@ -69,3 +72,45 @@ def screenshot_dir() -> Path:
     """Where browser tests save the screenshots people look at."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture
+def demo_postcodes(demo_stores: tuple[Path, Path]) -> list[str]:
+    """Live postcodes of the demo lookup, each placed in a constituency."""
+    _, areas_db = demo_stores
+    with duckdb.connect(str(areas_db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT pcds FROM postcode WHERE doterm IS NULL OR doterm = '' ORDER BY pcds LIMIT 400"
+        ).fetchall()
+    placed = []
+    with areas_store() as store:
+        for (postcode,) in rows:
+            if store.postcode_lookup(postcode).constituency is not None:
+                placed.append(postcode)
+    assert len(placed) >= 30
+    return placed
+
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
+
+
+def axe_serious_violations(page: Any) -> list[str]:
+    """Return axe-core's serious and critical findings on the page, one line each."""
+    # Evaluated through DevTools: a script tag would be refused by our own CSP, which stays on.
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => await axe.run(document)")
+    assert len(result["passes"]) > 10  # axe really ran over the page
+    return [
+        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
+        for v in result["violations"]
+        if v["impact"] in {"serious", "critical"}
+    ]
+
+
+def tab_to(page: Any, element_id: str, limit: int = 40) -> None:
+    """Press Tab until the element with this id has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+    raise AssertionError(f"Tab never reached #{element_id}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from callingtime import __version__
-from callingtime.cli import analysis, areas, crime, petitions, share, web
+from callingtime.cli import analysis, areas, crime, paper, petitions, share, web
 from callingtime.cli import staff as staff_cli
 
 
@@ -22,6 +22,8 @@ main.add_command(areas.areas)
 for command in web.COMMANDS:
     main.add_command(command)
 for command in petitions.COMMANDS:
+    main.add_command(command)
+for command in paper.COMMANDS:
     main.add_command(command)
 for command in staff_cli.COMMANDS:
     main.add_command(command)

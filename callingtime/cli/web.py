@@ -56,10 +56,14 @@ def _waitress_serve(host: str, port: int, threads: int) -> None:
 def _demo_campaign() -> None:
     from callingtime.campaigns.selectors import staff_exists
     from callingtime.petitions.demo_campaign import DEMO_ORGANISATIONS, demo_campaign_ensure
+    from callingtime.surveys.demo import demo_survey_ensure
 
     demo = demo_campaign_ensure()
     if demo.created:
         click.echo(demo.summary())
+    survey, made = demo_survey_ensure(campaign=demo.campaign)
+    if made:
+        click.echo(f"Published the demo survey {survey.title!r} at /surveys/{survey.pk}/.")
     if not staff_exists():
         click.echo(
             "No staff account yet. To sign in at /staff/login/, create one:\n"

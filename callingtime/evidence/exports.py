@@ -11,26 +11,10 @@ import io
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from callingtime.core.spreadsheet import cell_safe
 from callingtime.crimedata.profile_model import AreaProfile
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
 Row = Sequence[Any]
-
-
-def cell_safe(value: Any) -> Any:
-    """Return a cell that no spreadsheet runs as a formula.
-
-    >>> cell_safe("=HYPERLINK(1)"), cell_safe(-3), cell_safe(None)
-    ("'=HYPERLINK(1)", -3, '')
-    """
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Row]) -> str:

@@ -14,9 +14,9 @@ from datetime import datetime
 
 from django.utils import timezone
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Excel reads a UTF-8 CSV as Windows-1252 unless it opens with a byte-order mark.
-BYTE_ORDER_MARK = "\ufeff"
+from callingtime.core.spreadsheet import BYTE_ORDER_MARK, FORMULA_STARTS, cell_safe
+
+__all__ = ["BYTE_ORDER_MARK", "FORMULA_STARTS", "cell_safe"]
 
 SIGNERS_HEADER = (
     "name",
@@ -42,17 +42,6 @@ class SignerRow:
     signed_at: datetime
     validated_at: datetime | None
     email: str
-
-
-def cell_safe(value: str) -> str:
-    """Return the value as a spreadsheet will show it as text, never run it as a formula.
-
-    >>> cell_safe("=1+2")
-    "'=1+2"
-    >>> cell_safe("Ada Lovelace")
-    'Ada Lovelace'
-    """
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _when(value: datetime | None) -> str:

@@ -72,7 +72,7 @@ def _postcode_key(postcode: str) -> str:
     return "".join(postcode.split()).upper()
 
 
-class _ConstituencyCodes:
+class ConstituencyCodes:
     """Postcode → constituency code from the local lookup; '' whenever it cannot say."""
 
     def __init__(self) -> None:
@@ -173,7 +173,7 @@ class _IpRates:
 class _Judge:
     """Applies the rules to one claimed batch, in id order, each row seeing those before it."""
 
-    def __init__(self, batch: list[Signature], codes: _ConstituencyCodes, now: datetime) -> None:
+    def __init__(self, batch: list[Signature], codes: ConstituencyCodes, now: datetime) -> None:
         self.batch = batch
         self.batch_ids = {s.pk for s in batch}
         self.codes = codes
@@ -333,7 +333,7 @@ def _outbox_send(outbox: list[Signature]) -> int:
 def signatures_process_new(*, limit: int = 500, now: datetime | None = None) -> int:
     """Process one batch of new signatures and send their e-mails; return how many."""
     now = now or timezone.now()
-    codes = _ConstituencyCodes()
+    codes = ConstituencyCodes()
     # Look postcodes up before the write transaction, so no lock waits on the geography store.
     codes.prefetch(
         Signature.objects.filter(processed_at__isnull=True)

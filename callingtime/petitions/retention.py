@@ -13,12 +13,17 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
+from django.dispatch import Signal
 from django.utils import timezone
 
 from callingtime.petitions.abuse import invalidations_anonymise
 from callingtime.petitions.models import Petition, PetitionState, Signature, TrendingEntry
 
 logger = logging.getLogger(__name__)
+
+# Sent inside the transaction that forgets a petition's signers (keyword `petition`), so apps
+# built on petitions (paper packs) forget their own personal data in the same commit.
+petition_anonymised = Signal()
 
 # Every field that says who signed or from where; the rest of the row is kept.
 _BLANKED = {
@@ -64,6 +69,7 @@ def signatures_anonymise_due(*, now: datetime | None = None) -> int:
             ).update(**_BLANKED, anonymised_at=now)
             TrendingEntry.objects.filter(petition=petition).delete()
             invalidations_anonymise(petition_id=petition.pk)
+            petition_anonymised.send(sender=Petition, petition=petition, now=now)
             Petition.objects.filter(pk=petition.pk).update(anonymised_at=now)
     if blanked:
         logger.info("anonymised %d signatures", blanked)

@@ -28,3 +28,18 @@ def staff_petition(*, request: HttpRequest, petition_id: int, capability: Capabi
     if str(capability) not in allowed:
         raise PermissionDenied("Your role does not allow this.")
     return petition
+
+
+def staff_petition_any_role(*, request: HttpRequest, petition_id: int) -> Petition:
+    """Return the petition for a page every role sees (counts, no personal data).
+
+    Analysts have VIEW_REPORTS and data entry KEY_PAPER; either one opens the page.
+    """
+    try:
+        return staff_petition(
+            request=request, petition_id=petition_id, capability=Capability.VIEW_REPORTS
+        )
+    except PermissionDenied:
+        return staff_petition(
+            request=request, petition_id=petition_id, capability=Capability.KEY_PAPER
+        )

@@ -64,10 +64,18 @@ class StateCounts:
     fraudulent: int
     duplicate: int
     invalidated: int
+    review: int = 0
 
     @property
     def total(self) -> int:
-        return self.pending + self.validated + self.fraudulent + self.duplicate + self.invalidated
+        return (
+            self.pending
+            + self.validated
+            + self.fraudulent
+            + self.duplicate
+            + self.invalidated
+            + self.review
+        )
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,7 @@ def petition_state_counts(*, petition: Petition) -> StateCounts:
         fraudulent=rows.get(SignatureState.FRAUDULENT, 0),
         duplicate=rows.get(SignatureState.DUPLICATE, 0),
         invalidated=rows.get(SignatureState.INVALIDATED, 0),
+        review=rows.get(SignatureState.REVIEW, 0),
     )
 
 

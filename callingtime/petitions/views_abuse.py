@@ -18,6 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from callingtime.campaigns.roles import Capability
+from callingtime.campaigns.staff_pages import staff_page
 from callingtime.petitions.abuse import (
     CONDITION_LABELS,
     AbuseInputError,
@@ -34,7 +35,6 @@ from callingtime.petitions.abuse import (
 )
 from callingtime.petitions.models import BlockKind, SignatureState
 from callingtime.petitions.staff_access import staff_petition
-from callingtime.petitions.views_staff import staff_page
 
 
 class BlockForm(forms.Form):

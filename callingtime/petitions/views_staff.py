@@ -9,28 +9,24 @@ public and, on the signers pages, personal data.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from functools import wraps
-from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.views import LoginView, LogoutView, redirect_to_login
+from django.contrib.auth.views import LoginView, LogoutView
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
-from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django.views.defaults import page_not_found, permission_denied
 
 from callingtime.campaigns.roles import Capability, is_staff_member
+from callingtime.campaigns.staff_pages import private, staff_page
 from callingtime.petitions.counting import CountRepair, petition_counts_reconcile
 from callingtime.petitions.exports import signers_csv_filename, signers_csv_lines
-from callingtime.petitions.models import Petition, SiteSwitches
-from callingtime.petitions.staff_access import staff_petition
+from callingtime.petitions.models import SiteSwitches
+from callingtime.petitions.staff_access import staff_petition, staff_petition_any_role
 from callingtime.petitions.staff_selectors import (
     SIGNER_STATES,
     petition_signers,
@@ -50,49 +46,6 @@ log = logging.getLogger(__name__)
 
 NOT_STAFF = "This account is not on the staff of any organisation."
 SIGNERS_PER_PAGE = 50
-
-View = Callable[..., HttpResponseBase]
-
-
-def private(view: View) -> View:
-    """Mark every response of the view, refusals included, private and never stored."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            response = view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            response = permission_denied(request, error, template_name="petitions/staff/403.html")
-        except Http404 as error:
-            response = page_not_found(request, error)
-        patch_cache_control(response, private=True, no_store=True)
-        return response
-
-    return wrapped
-
-
-def staff_page(view: View) -> View:
-    """Send anonymous visitors to sign in first; a private page otherwise."""
-
-    @wraps(view)
-    def signed_in(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        return view(request, *args, **kwargs)
-
-    return private(signed_in)
-
-
-def _petition_for_any_role(request: HttpRequest, petition_id: int) -> Petition:
-    # Every role sees the counts: analysts by VIEW_REPORTS, data entry by KEY_PAPER.
-    try:
-        return staff_petition(
-            request=request, petition_id=petition_id, capability=Capability.VIEW_REPORTS
-        )
-    except PermissionDenied:
-        return staff_petition(
-            request=request, petition_id=petition_id, capability=Capability.KEY_PAPER
-        )
 
 
 class SwitchForm(forms.Form):
@@ -126,7 +79,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @staff_page
 @require_GET
 def petition_page(request: HttpRequest, petition_id: int) -> HttpResponse:
-    petition = _petition_for_any_role(request, petition_id)
+    petition = staff_petition_any_role(request=request, petition_id=petition_id)
     summary = petition_staff_summary(user=request.user, petition=petition)
     return render(
         request, "petitions/staff/petition.html", {"petition": petition, "summary": summary}

@@ -19,11 +19,10 @@ from callingtime.petitions.models import Petition, Signature, SignatureState
 from callingtime.petitions.processing import signatures_process_new
 from callingtime.petitions.signing import signing_context_forget
 from tests.factories import MilestoneFactory, PetitionFactory, consent_wording
-from tests.fixtures_web import ARTIFACTS
+from tests.fixtures_web import ARTIFACTS, axe_serious_violations, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 ISLINGTON_NORTH = "E14001305"
 POSTCODE = "N7 6PA"  # in Islington North, in the demo geography
 
@@ -55,28 +54,8 @@ def petition(settings, live_server) -> Petition:  # type: ignore[no-untyped-def]
     return petition
 
 
-def _serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
-    # Evaluated through DevTools: a script tag would be refused by our own CSP, which stays on.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document)")
-    assert len(result["passes"]) > 10  # axe really ran over the page
-    return [
-        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
-
-
 def _map_ready(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_selector("#petition-map[data-map-ready=true]", state="attached", timeout=15_000)
-
-
-def _tab_to(page, element_id: str, limit: int = 40) -> None:  # type: ignore[no-untyped-def]
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.id") == element_id:
-            return
-    raise AssertionError(f"Tab never reached #{element_id}")
 
 
 def test_sign_confirm_and_see_the_count_rise(
@@ -93,7 +72,7 @@ def test_sign_confirm_and_see_the_count_rise(
     assert page.locator("#petition-map path.leaflet-interactive").count() == 1  # campaign area
     assert page.locator("[data-count-number]").inner_text() == "0"
     assert not page.locator("[data-copy-target]").is_hidden()  # the script enhanced the page
-    assert _serious_violations(page) == []
+    assert axe_serious_violations(page) == []
 
     page.get_by_role("link", name="Sign this petition").click()
     page.wait_for_url(f"**/petitions/{petition.pk}/sign/?via=whatsapp")
@@ -101,7 +80,7 @@ def test_sign_confirm_and_see_the_count_rise(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the sign page scrolls sideways on a phone: {width}px"
     page.screenshot(path=str(artifacts / "sign-form-375.png"), full_page=True)
-    assert _serious_violations(page) == []
+    assert axe_serious_violations(page) == []
 
     # Keyboard only. Submitting nothing lands focus on the error summary, which links to fields.
     page.focus("#id_opt_in")
@@ -110,18 +89,18 @@ def test_sign_confirm_and_see_the_count_rise(
     page.wait_for_selector(".error-summary")
     assert page.evaluate("document.activeElement.className") == "error-summary"
     assert page.locator(".error-summary a").count() == 4
-    assert _serious_violations(page) == []
+    assert axe_serious_violations(page) == []
     page.screenshot(path=str(artifacts / "sign-form-errors-375.png"), full_page=True)
     # Then Tab to each field, type, tick with Space, submit with Enter.
-    _tab_to(page, "id_name")
+    tab_to(page, "id_name")
     page.keyboard.type("Jo Bloggs")
-    _tab_to(page, "id_email", limit=3)
+    tab_to(page, "id_email", limit=3)
     page.keyboard.type("jo.bloggs@example.org")
-    _tab_to(page, "id_postcode", limit=3)
+    tab_to(page, "id_postcode", limit=3)
     page.keyboard.type("n7 6pa")
-    _tab_to(page, "id_uk_resident", limit=3)
+    tab_to(page, "id_uk_resident", limit=3)
     page.keyboard.press("Space")
-    _tab_to(page, "id_opt_in", limit=3)
+    tab_to(page, "id_opt_in", limit=3)
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.textContent").strip() == "Sign this petition"
     page.keyboard.press("Enter")
@@ -139,7 +118,7 @@ def test_sign_confirm_and_see_the_count_rise(
     assert page.get_by_role("heading", level=1).inner_text() == "Confirm your signature"
     signature.refresh_from_db()
     assert signature.state == SignatureState.PENDING  # opening the link changed nothing
-    assert _serious_violations(page) == []
+    assert axe_serious_violations(page) == []
     page.get_by_role("button", name="Confirm my signature").click()
     page.wait_for_selector("text=Thank you for signing")
     page.screenshot(path=str(artifacts / "confirmed-375.png"), full_page=True)
@@ -159,7 +138,7 @@ def test_sign_confirm_and_see_the_count_rise(
     assert page.locator("#petition-map-legend").inner_text().count("1 signature") == 1
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(artifacts / "petition-page-map.png"), full_page=True)
-    assert _serious_violations(page) == []
+    assert axe_serious_violations(page) == []
     page.set_viewport_size({"width": 375, "height": 812})
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the petition page scrolls sideways on a phone: {width}px"

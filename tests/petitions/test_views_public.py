@@ -97,7 +97,7 @@ def test_petition_page_shows_the_petition_count_and_sign_link(client: Client) ->
     ):
         assert words in body
     assert f'href="/petitions/{petition.pk}/sign/"' in body
-    assert "on paper" not in body  # no paper signatures: no split
+    assert "data-count-paper" not in body  # no paper signatures: no split
     _assert_cacheable(response)
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.fixtures_web import axe_serious_violations
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
-AXE = Path(__file__).resolve().parent.parent / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 PAGE = "/areas/E14001305/?category=burglary"  # Islington North, burglary: in the demo extract
 
 
@@ -21,18 +22,6 @@ def _open(browser, url: str, viewport: dict[str, int]):  # type: ignore[no-untyp
     page.goto(url)
     page.wait_for_selector("#area-map[data-map-ready]", state="attached", timeout=15_000)
     return context, page, errors
-
-
-def _serious_violations(page) -> list[str]:  # type: ignore[no-untyped-def]
-    # Evaluated through DevTools: a script tag would be refused by our own CSP, which stays on.
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("async () => await axe.run(document)")
-    assert len(result["passes"]) > 10  # axe really ran over the page
-    return [
-        f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}"
-        for v in result["violations"]
-        if v["impact"] in {"serious", "critical"}
-    ]
 
 
 def test_profile_page_renders_map_and_chart_and_passes_axe(
@@ -49,7 +38,7 @@ def test_profile_page_renders_map_and_chart_and_passes_axe(
     page.wait_for_load_state("networkidle")
     page.screenshot(path=str(screenshot_dir / "profile-islington-north.png"), full_page=True)
     assert errors == []
-    assert _serious_violations(page) == []
+    assert axe_serious_violations(page) == []
     context.close()
 
 
@@ -79,5 +68,5 @@ def test_profile_page_on_a_phone_by_keyboard(
     page.wait_for_url("**category=robbery**")
     assert "Robbery" in page.get_by_role("heading", level=2).first.inner_text()
     assert errors == []
-    assert _serious_violations(page) == []
+    assert axe_serious_violations(page) == []
     context.close()

@@ -85,6 +85,9 @@ class Milestone(models.Model):
         return f"{self.threshold:,}"
 
 
+DELIVERY_FIELDS = ("name",)
+
+
 class ConsentWording(models.Model):
     """The exact words a signer agreed to, kept by version so each signature names what it saw."""
 
@@ -92,6 +95,9 @@ class ConsentWording(models.Model):
     declaration = models.TextField(help_text="The UK-residence declaration.")
     opt_in = models.TextField(help_text="The wording of the optional opt-in to updates.")
     privacy_summary = models.TextField(help_text="The short privacy notice beside the form.")
+    # What this wording lets the campaign hand to the petition's target on delivery, beyond
+    # the counts: a comma-separated subset of DELIVERY_FIELDS ('' = nothing personal).
+    delivery_fields = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -99,6 +105,12 @@ class ConsentWording(models.Model):
 
     def __str__(self) -> str:
         return self.version
+
+    @property
+    def delivery_allows(self) -> frozenset[str]:
+        """Return the personal fields signers under this wording agreed to hand over."""
+        fields = {f.strip() for f in self.delivery_fields.split(",")}
+        return frozenset(fields & set(DELIVERY_FIELDS))
 
 
 class ConstituencyCount(models.Model):

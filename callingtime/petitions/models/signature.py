@@ -16,6 +16,8 @@ class SignatureState(models.TextChoices):
     DUPLICATE = "duplicate", "Duplicate"
     FRAUDULENT = "fraudulent", "Flagged as fraudulent"
     INVALIDATED = "invalidated", "Invalidated by staff"
+    # A keyed paper line that looks like a signature already on the petition, until staff say.
+    REVIEW = "review", "Held for review"
 
 
 class SignatureSource(models.TextChoices):
@@ -72,6 +74,8 @@ class Signature(models.Model):
             ),
             models.Index(fields=["state", "validated_at"], name="signature_validated_idx"),
             models.Index(fields=["ip_address", "created_at"], name="signature_ip_idx"),
+            # Paper lines are matched by name and postcode when they carry no e-mail.
+            models.Index(fields=["petition", "postcode"], name="signature_postcode_idx"),
         ]
 
     def __str__(self) -> str:

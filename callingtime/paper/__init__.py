@@ -1,0 +1,1 @@
+"""Paper petition packs: requests, printable sheets, keyed-in paper signatures and delivery."""

@@ -1,0 +1,1 @@
+"""Resident surveys: building, answering and honest analysis by area."""

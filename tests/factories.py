@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from callingtime.campaigns.models import Campaign, Membership, Organisation
+from callingtime.campaigns.services import role_groups_ensure
 from callingtime.petitions.models import (
     ConsentWording,
     Milestone,
@@ -116,7 +117,12 @@ class SignatureFactory(factory.django.DjangoModelFactory):
 
 
 def staff_member(role: str, organisation: Organisation | None = None, **user: Any) -> Any:
-    """Return a user holding one role in one organisation."""
+    """Return a user holding one role in one organisation.
+
+    The role groups come from a data migration, which a transactional test's flush removes,
+    so they are made again here when missing.
+    """
+    role_groups_ensure()
     membership = MembershipFactory(
         role=role, organisation=organisation or OrganisationFactory(), user=UserFactory(**user)
     )

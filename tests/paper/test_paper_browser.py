@@ -22,7 +22,13 @@ from django.utils import timezone
 from callingtime.paper.models import Pack, PackStatus, Sheet
 from callingtime.petitions.counting import petition_counts_update
 from callingtime.petitions.models import Petition, Signature, SignatureState
-from tests.factories import CampaignFactory, OrganisationFactory, PetitionFactory, staff_member
+from tests.factories import (
+    CampaignFactory,
+    OrganisationFactory,
+    PetitionFactory,
+    consent_wording,
+    staff_member,
+)
 from tests.fixtures_web import ARTIFACTS, axe_serious_violations, tab_to
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,6 +62,7 @@ def test_request_post_and_key_a_paper_pack(
     settings,
 ) -> None:  # type: ignore[no-untyped-def]
     settings.SITE_URL = live_server.url
+    consent_wording()  # an earlier browser test's flush removes the migrated wording
     organisation = OrganisationFactory(name="Office of the Member for Islington North")
     petition: Petition = PetitionFactory(campaign=CampaignFactory(organisations=[organisation]))
     organiser = staff_member("organiser", organisation)

@@ -54,8 +54,10 @@ def survey_answers_load(*, survey: Survey) -> SurveyAnswers:
     ):
         loaded.areas[pk] = {"ward": ward, "constituency": constituency}
     kinds = dict(survey.questions.values_list("pk", "kind"))
+    # By question ids, not a join to the responses: without fresh statistics PostgreSQL plans
+    # that join as a nested loop over every response for every answer (quadratic).
     rows = (
-        Answer.objects.filter(response__survey=survey)
+        Answer.objects.filter(question_id__in=list(kinds))
         .order_by("question_id", "response_id", "value_number")
         .values_list("question_id", "response_id", "value_text", "value_number")
     )

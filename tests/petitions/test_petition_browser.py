@@ -161,6 +161,8 @@ def test_sign_form_works_without_javascript_and_shows_errors(
     page.fill("#id_name", "=HYPERLINK()")
     page.fill("#id_email", "not an address")
     page.get_by_role("button", name="Sign this petition").click()
+    # The form posts and the page reloads; is_visible() does not wait for that.
+    page.wait_for_selector(".error-summary")
     summary = page.locator(".error-summary")
     assert summary.is_visible()
     assert summary.locator("a").count() == 4  # name, e-mail, postcode, declaration

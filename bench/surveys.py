@@ -855,9 +855,9 @@ def database_build(args: argparse.Namespace, work: Path) -> Built:
     loaded = responses_insert(survey, generated, places)
     loaded["generate_seconds"] = generate_seconds
     if not args.no_analyze:
-        # As autovacuum would soon after a bulk load (it is off on some servers): without
-        # statistics PostgreSQL plans the answers query of a server-side cursor as a nested
-        # loop that is quadratic in the responses (see bench/README.md).
+        # As autovacuum would soon after a bulk load (it is off on some servers). Without
+        # statistics, a join in the answers query once ran as a quadratic nested loop;
+        # --no-analyze checks that it no longer matters (see bench/README.md).
         start = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -1,4 +1,4 @@
-"""WSGI entry point for any WSGI server (`callingtime serve` uses waitress)."""
+"""WSGI entry point for any WSGI server (`callingtime serve` runs gunicorn, `start` waitress)."""
 
 import os
 

@@ -18,7 +18,7 @@ from django.views import View
 
 from callingtime.core.client_ip import client_ip
 from callingtime.petitions import api, http_cache, selectors
-from callingtime.petitions.forms import PetitionListQuery, SignatureForm
+from callingtime.petitions.forms import PetitionListQuery, SignatureForm, signature_submission
 from callingtime.petitions.models import Petition
 from callingtime.petitions.share import share_channel_clean, share_links, site_url
 from callingtime.petitions.signing import (
@@ -131,27 +131,28 @@ class PetitionSignView(View):
         return self._page(request, petition, SignatureForm(initial={"via": via}))
 
     def post(self, request: HttpRequest, petition_id: int) -> HttpResponse:
-        # The hot path: a valid form for an open petition reads the petition from the
-        # per-second signing context, not the database; only other answers load the page.
+        # The hot path: a valid sign for an open petition reads the petition from the
+        # per-second signing context, not the database, and checks the posted values without
+        # building the form; only other answers build the form and load the page.
         if not signing_context(petition_id=petition_id).exists:
             raise Http404("No such petition")
-        form = SignatureForm(request.POST)
-        if not form.is_valid():
-            return self._page(request, _visible(petition_id), form)
-        data = form.cleaned_data
+        submission = signature_submission(request.POST)
+        if submission is None:
+            return self._page(request, _visible(petition_id), SignatureForm(request.POST))
         try:
             signature_create(
                 petition_id=petition_id,
-                name=data["name"],
-                email=data["email"],
-                postcode=data["postcode"],
-                uk_resident=data["uk_resident"],
-                opt_in=data["opt_in"],
+                name=submission.name,
+                email=submission.email,
+                postcode=submission.postcode,
+                uk_resident=submission.uk_resident,
+                opt_in=submission.opt_in,
                 ip_address=client_ip(request),
-                share_channel=data["via"],
+                share_channel=submission.via,
             )
         except SigningUnavailableError as error:
             petition = _visible(petition_id)
+            form = SignatureForm(request.POST)
             return self._page(request, petition, form, problem=str(error), status=409)
         response = HttpResponseRedirect(_signed_path(get_script_prefix(), petition_id))
         response.status_code = 303  # See Other: the browser GETs the next page

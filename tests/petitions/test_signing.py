@@ -40,7 +40,8 @@ def _sign(petition: object, **fields: object) -> Signature:
         "ip_address": "192.0.2.1",
     }
     values.update(fields)
-    return signature_create(petition_id=petition.pk, **values)  # type: ignore[arg-type]
+    pk = signature_create(petition_id=petition.pk, **values)  # type: ignore[arg-type]
+    return Signature.objects.get(pk=pk)
 
 
 def test_signature_create_writes_exactly_one_insert_and_nothing_else() -> None:

@@ -10,7 +10,13 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from callingtime.petitions.counting import petition_counts_update
-from callingtime.petitions.models import Petition, PetitionState, SignatureState, SiteSwitches
+from callingtime.petitions.models import (
+    Petition,
+    PetitionState,
+    Signature,
+    SignatureState,
+    SiteSwitches,
+)
 from callingtime.petitions.signing import (
     SIGNING_PAUSED,
     SigningUnavailableError,
@@ -56,7 +62,7 @@ def petition(office: Any) -> Petition:
 
 
 def _sign(petition: Petition) -> Any:
-    return signature_create(
+    pk = signature_create(
         petition_id=petition.pk,
         name="Ada Lovelace",
         email="ada@example.org",
@@ -65,6 +71,7 @@ def _sign(petition: Petition) -> Any:
         opt_in=False,
         ip_address="192.0.2.1",
     )
+    return Signature.objects.get(pk=pk)
 
 
 def _validated(petition: Petition) -> Any:

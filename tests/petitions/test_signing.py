@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from callingtime.petitions.models import PetitionState, Signature, SignatureState
+from callingtime.petitions.models import ConsentWording, PetitionState, Signature, SignatureState
 from callingtime.petitions.signing import (
     SIGNING_CLOSED,
     SIGNING_PAUSED,
@@ -161,3 +162,12 @@ def test_an_anonymised_signature_cannot_be_confirmed() -> None:
     assert signature_confirm(token=signature_token(signature=signature)).outcome == (
         ConfirmOutcome.INVALID
     )
+
+
+def test_the_unchecked_keys_still_cascade_and_protect() -> None:
+    # The database no longer checks a signature's petition and consent keys; Django must.
+    signature = SignatureFactory()
+    with pytest.raises(ProtectedError):
+        ConsentWording.objects.filter(pk=signature.consent_id).delete()
+    signature.petition.delete()
+    assert not Signature.objects.filter(pk=signature.pk).exists()

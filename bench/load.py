@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load.py [--duration 60] [--connections 64] [--work DIR]
         [--web-workers N] [--warm-seconds 5] [--read-seconds 20] [--confirm-seconds 20]
-        [--no-nginx]
+        [--worker-class sync|gthread|gevent] [--no-nginx]
 
 One run, on this machine's PostgreSQL (a fresh database, dropped afterwards unless --keep):
 1. `callingtime serve` (gunicorn) and `callingtime worker` start against PostgreSQL, with the
@@ -281,9 +281,8 @@ def _nginx_start(stack: Stack, port: int) -> subprocess.Popen[bytes]:
 
 def _phases(stack: Stack, args: argparse.Namespace, results: dict[str, Any]) -> None:
     petition_id = int(stack.ask("demo-petition").splitlines()[-1])
-    stack.start(
-        "serve", "--host", "127.0.0.1", "--port", str(stack.port), "--threads", str(args.threads)
-    )
+    serve = ["--host", "127.0.0.1", "--port", str(stack.port), "--threads", str(args.threads)]
+    stack.start("serve", *serve, "--worker-class", args.worker_class)
     # On this one machine the worker competes with the web server for two cores; in the
     # deployment docs/deploy.md describes it runs elsewhere, so by default it starts after
     # the signing phase (--worker-during-signing measures both on one box).
@@ -388,6 +387,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--read-seconds", type=int, default=20)
     parser.add_argument("--web-workers", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="threads per web worker")
+    parser.add_argument(
+        "--worker-class",
+        choices=("sync", "gthread", "gevent"),
+        default="sync",
+        help="gunicorn worker class (`callingtime serve --worker-class`)",
+    )
     parser.add_argument("--db-name", default="callingtime_bench")
     parser.add_argument("--work", type=Path)
     parser.add_argument("--no-nginx", action="store_true")
@@ -400,7 +405,11 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="callingtime-load-"))
     work.mkdir(parents=True, exist_ok=True)
     stack = Stack(work, args.db_name, args.web_workers)
-    results: dict[str, Any] = {"machine": platform.platform(), "cpus": os.cpu_count()}
+    results: dict[str, Any] = {
+        "machine": platform.platform(),
+        "cpus": os.cpu_count(),
+        "worker_class": args.worker_class,
+    }
     try:
         stack.prepare()
         _phases(stack, args, results)
@@ -419,6 +428,7 @@ def main(argv: list[str] | None = None) -> int:
 def _report(results: dict[str, Any]) -> None:
     sign, probe, confirm = results["sign"], results["post_probe"], results["confirm"]
     lines = [
+        f"web server          gunicorn, {results.get('worker_class', 'sync')} workers",
         f"empty CSRF POST     {probe['rps']:8.0f} req/s (mean of {probe['rps_before']:.0f} before"
         f" and {probe['rps_after']:.0f} after signing)  p50 {probe['p50_ms']:.1f} ms"
         f"  p99 {probe['p99_ms']:.1f} ms",

@@ -190,6 +190,20 @@ SETTINGS: tuple[EnvVar, ...] = (
         "gunicorn worker processes for `callingtime serve`. 0: two per CPU core plus one.",
     ),
     EnvVar(
+        "CALLINGTIME_WEB_WORKER_CLASS",
+        "str",
+        "",
+        "gunicorn worker class for `callingtime serve`: sync, gthread or gevent. Empty: sync "
+        "(gthread when --threads is above 1).",
+    ),
+    EnvVar(
+        "CALLINGTIME_DB_POOL",
+        "int",
+        "0",
+        "PostgreSQL connections a process keeps in a pool (psycopg_pool). 0: no pool, one "
+        "connection a thread. `serve --worker-class gevent` sets 8 unless this is set.",
+    ),
+    EnvVar(
         "CALLINGTIME_SHARED_DATA",
         "path",
         "../shared/data",

@@ -88,10 +88,18 @@ def _database() -> dict[str, object]:
         # signature's two round trips. A connection lives at most 60 s, so only a database
         # restart leaves it broken; then each worker answers one request with the 503 of
         # DatabaseUnavailableMiddleware (nothing saved) and reconnects for the next.
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=False)
+        pool_size = env.env_int("CALLINGTIME_DB_POOL")
+        # A pooled connection goes back to the pool when its request ends (Django requires
+        # CONN_MAX_AGE 0 with a pool); the pool drops connections a failure left broken.
+        config = dj_database_url.parse(
+            url, conn_max_age=0 if pool_size else 60, conn_health_checks=False
+        )
         # Django's cursors bind on the client and never prepare; the signing INSERT uses a
         # server-binding cursor, which psycopg prepares after this many uses on a connection.
-        config["OPTIONS"] = {"prepare_threshold": 2, **config.get("OPTIONS", {})}
+        options: dict[str, object] = {"prepare_threshold": 2, **config.get("OPTIONS", {})}
+        if pool_size:
+            options["pool"] = {"min_size": 1, "max_size": pool_size, "timeout": 10}
+        config["OPTIONS"] = options
         return dict(config)
     # Embedded default: WAL and IMMEDIATE transactions avoid "database is locked" under
     # concurrent writers.

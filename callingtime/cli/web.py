@@ -120,6 +120,15 @@ def start(host: str, port: int, threads: int, no_demo: bool, no_worker: bool) ->
 _HEARTBEAT_DIR = Path("/dev/shm")  # noqa: S108
 
 
+WORKER_CLASSES = ("sync", "gthread", "gevent")
+# Open client connections a gevent worker holds; behind a proxy or CDN these are its
+# keep-alive connections, so a few hundred per worker is plenty.
+GEVENT_CONNECTIONS = 500
+# PostgreSQL connections each gevent worker keeps in its pool (sync and gthread workers keep
+# one a thread): greenlets take one for a query and give it back when their request ends.
+GEVENT_POOL_SIZE = 8
+
+
 def gunicorn_options(
     *,
     host: str,
@@ -129,8 +138,11 @@ def gunicorn_options(
     timeout: int = 60,
     trusted_proxies: list[str] | None = None,
     cpu_count: int | None = None,
+    worker_class: str = "",
 ) -> dict[str, Any]:
     """Return the gunicorn settings `callingtime serve` runs with.
+
+    `worker_class` is sync, gthread or gevent; empty chooses by `threads` (1: sync).
 
     >>> gunicorn_options(host="::", port=8000, workers=0, threads=1, cpu_count=2)["bind"]
     ['[::]:8000']
@@ -141,7 +153,7 @@ def gunicorn_options(
         "bind": [f"{address}:{port}"],
         "workers": workers if workers > 0 else 2 * cores + 1,
         # Threads share a worker's memory; requests waiting on PostgreSQL leave the GIL free.
-        "worker_class": "gthread" if threads > 1 else "sync",
+        "worker_class": worker_class or ("gthread" if threads > 1 else "sync"),
         "threads": max(threads, 1),
         "preload_app": True,
         "timeout": timeout,
@@ -162,6 +174,13 @@ def gunicorn_options(
         "forwarded_allow_ips": ",".join(trusted_proxies or []) or "127.0.0.1,::1",
         "control_socket_disable": True,
     }
+    if options["worker_class"] == "gevent":
+        # gevent patches the standard library as a worker starts; modules loaded before
+        # that (the app, if the master preloaded it) would keep per-thread state shared by
+        # every request of the worker, database connections included.
+        options["preload_app"] = False
+        options["threads"] = 1
+        options["worker_connections"] = GEVENT_CONNECTIONS
     if _HEARTBEAT_DIR.is_dir():
         options["worker_tmp_dir"] = str(_HEARTBEAT_DIR)
     return options
@@ -217,7 +236,17 @@ def _gunicorn_exec(options: dict[str, Any]) -> None:
     help="Threads per worker (1: sync workers, more: gthread).",
 )
 @click.option("--timeout", type=int, default=60, show_default=True, help="Seconds per request.")
-def serve(host: str, port: int, workers: int, threads: int, timeout: int) -> None:
+@click.option(
+    "--worker-class",
+    "-k",
+    type=click.Choice(WORKER_CLASSES),
+    default=lambda: env.env_str("CALLINGTIME_WEB_WORKER_CLASS") or None,
+    show_default="CALLINGTIME_WEB_WORKER_CLASS, else sync (gthread with --threads)",
+    help="gevent: many requests a worker, keep-alive, signatures committed in groups.",
+)
+def serve(
+    host: str, port: int, workers: int, threads: int, timeout: int, worker_class: str | None
+) -> None:
     """Serve the web app with gunicorn (production: run migrations and load data first)."""
     options = gunicorn_options(
         host=host,
@@ -226,10 +255,17 @@ def serve(host: str, port: int, workers: int, threads: int, timeout: int) -> Non
         threads=threads,
         timeout=timeout,
         trusted_proxies=env.env_list("CALLINGTIME_TRUSTED_PROXIES"),
+        worker_class=worker_class or "",
     )
+    if options["worker_class"] == "gevent":
+        # Each greenlet would otherwise keep its own PostgreSQL connection open.
+        os.environ.setdefault("CALLINGTIME_DB_POOL", str(GEVENT_POOL_SIZE))
+        shape = f"gevent workers × {options['worker_connections']} connections"
+    else:
+        shape = f"workers × {options['threads']} threads"
     click.echo(
         f"callingtime is serving at http://{options['bind'][0]}/ with {options['workers']} "
-        f"workers × {options['threads']} threads (SIGTERM stops it gracefully)"
+        f"{shape} (SIGTERM stops it gracefully)"
     )
     _gunicorn_exec(options)
 

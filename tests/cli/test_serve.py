@@ -32,6 +32,21 @@ def test_threads_choose_the_worker_class() -> None:
     assert (threaded["worker_class"], threaded["threads"]) == ("gthread", 8)
 
 
+def test_gevent_workers_load_the_app_after_gevent_patches_them() -> None:
+    options = gunicorn_options(host="h", port=1, workers=2, threads=4, worker_class="gevent")
+    assert options["worker_class"] == "gevent"
+    # Preloaded in the master, the app's per-thread state (database connections) would be
+    # made before gevent patches threads, and every request of a worker would share it.
+    assert options["preload_app"] is False
+    assert (options["threads"], options["worker_connections"]) == (1, 500)
+    parsed = Config().parser().parse_args(gunicorn_argv(options)[3:])
+    assert (parsed.worker_class, parsed.preload_app, parsed.worker_connections) == (
+        "gevent",
+        None,
+        500,
+    )
+
+
 def test_serve_keeps_personal_data_out_of_logs_and_stops_gracefully() -> None:
     options = gunicorn_options(host="0.0.0.0", port=8000, workers=2, threads=4)  # noqa: S104
     assert options["bind"] == ["0.0.0.0:8000"]
@@ -95,7 +110,8 @@ def _get(url: str, deadline: float) -> tuple[int, str]:
             time.sleep(0.2)
 
 
-def test_serve_answers_requests_against_sqlite(tmp_path: Path) -> None:
+@pytest.mark.parametrize("worker_class", ["sync", "gevent"])
+def test_serve_answers_requests_against_sqlite(tmp_path: Path, worker_class: str) -> None:
     env = {
         **os.environ,
         "DATABASE_URL": "",
@@ -115,7 +131,16 @@ def test_serve_answers_requests_against_sqlite(tmp_path: Path) -> None:
     )
     port = _free_port()
     server = subprocess.Popen(
-        [str(CALLINGTIME), "serve", "--port", str(port), "--workers", "2"],
+        [
+            str(CALLINGTIME),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--worker-class",
+            worker_class,
+        ],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -138,13 +163,13 @@ def test_serve_answers_requests_against_sqlite(tmp_path: Path) -> None:
             os.killpg(server.pid, signal.SIGKILL)
             output, _ = server.communicate()
     assert server.returncode == 0, output
-    assert "Using worker: sync" in output
+    assert f"Using worker: {worker_class}" in output
     assert "/petitions/" not in output, "no access log: request lines carry personal data"
     assert "SIGABRT" not in output
     assert "Traceback" not in output, output
 
 
-@pytest.mark.parametrize("option", ["--workers", "--threads", "--timeout"])
+@pytest.mark.parametrize("option", ["--workers", "--threads", "--timeout", "--worker-class"])
 def test_serve_help_lists_its_options(option: str) -> None:
     result = subprocess.run(
         [str(CALLINGTIME), "serve", "--help"], capture_output=True, text=True, check=True

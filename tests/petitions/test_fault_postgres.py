@@ -106,8 +106,10 @@ def _gunicorn_workers(master: int) -> list[int]:
     return [int(pid) for pid in found.stdout.split()]
 
 
+# gevent workers commit the signatures that arrive together in one transaction.
+@pytest.mark.parametrize("worker_class", ["sync", "gevent"])
 def test_signatures_answered_with_success_survive_worker_and_database_crashes(
-    tmp_path: Path, demo_store_paths: tuple[Path, Path]
+    tmp_path: Path, demo_store_paths: tuple[Path, Path], worker_class: str
 ) -> None:
     crime_db, areas_db = demo_store_paths
     cluster = PrivateCluster(_free_port())
@@ -142,7 +144,16 @@ def test_signatures_answered_with_success_survive_worker_and_database_crashes(
             ).stdout.split()[-1]
         )
         server = subprocess.Popen(
-            [CLI, "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [
+                CLI,
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--worker-class",
+                worker_class,
+            ],
             env=env,
             cwd=ROOT,
             start_new_session=True,
@@ -189,7 +200,8 @@ def test_signatures_answered_with_success_survive_worker_and_database_crashes(
         **{k: v for k, v in state.items() if k != "emails"},
     }
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "fault.json").write_text(json.dumps(summary, indent=2))
+    name = "fault.json" if worker_class == "sync" else f"fault-{worker_class}.json"
+    (ARTIFACTS / name).write_text(json.dumps(summary, indent=2))
     lost = signers.accepted - set(state["emails"])
     assert lost == set(), f"{len(lost)} signatures answered with success are missing"
     assert state["validated"] >= len(signers.accepted)

@@ -285,23 +285,26 @@ class _GroupWriter:
     MAX_GROUP = 500
 
     def __init__(self) -> None:
+        # Only a gevent worker makes a writer, so only it imports gevent.
+        from gevent import spawn
+        from gevent.event import AsyncResult
+
+        self._spawn = spawn
+        self._answer_type = AsyncResult
         self._queue: list[tuple[tuple[Any, ...], Any]] = []
         self._writing = False
 
     def insert(self, signed: tuple[Any, ...]) -> int:
-        from gevent import spawn
-        from gevent.event import AsyncResult
-
         db = connections[DEFAULT_DB_ALIAS]
         if db.connection is not None and not db.in_atomic_block and getattr(db, "pool", None):
             # Give a pooled connection back before waiting: requests holding every pooled
             # connection while they wait for the writer to get one would wait for ever.
             db.close()
-        answer: AsyncResult = AsyncResult()
+        answer = self._answer_type()
         self._queue.append((signed, answer))
         if not self._writing:
             self._writing = True
-            spawn(self._drain)
+            self._spawn(self._drain)
         return int(answer.get())
 
     def _drain(self) -> None:

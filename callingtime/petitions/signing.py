@@ -11,7 +11,7 @@ import re
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core import signing
 from django.db import (
     DEFAULT_DB_ALIAS,
+    DatabaseError,
     DataError,
     IntegrityError,
     connection,
@@ -274,7 +275,7 @@ class _GroupWriter:
 
     A sync worker answers one request at a time, so each signature is its own commit and its
     own round trip, and the worker sleeps through it. A gevent worker holds many requests: each
-    one queues its row and waits; one writer greenlet sends every queued row's INSERT (one an
+    one queues its row and waits; one writer greenlet sends every queued row's INSERT (one a
     signature, pipelined on one connection) and commits them together, then wakes their
     requests. While it waits for PostgreSQL the next rows queue, so a group is whatever
     arrived during the last commit: no timer, no added delay. A request is answered only
@@ -341,7 +342,9 @@ class _GroupWriter:
         except Exception as error:  # every waiting request gets it: the 503 page
             for _, answer in group:
                 answer.set_exception(error)
-            db.close()
+            # Closing a broken connection may fail in turn; the next group reconnects anyway.
+            with suppress(DatabaseError):
+                db.close()
             pool = getattr(db, "pool", None)
             if pool is not None:
                 # A database restart breaks every pooled connection at once: drop them all

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import math
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -29,8 +30,10 @@ from callingtime.petitions.share import ShareLink, share_links
 from callingtime.petitions.signing import (
     NO_CONSENT_WORDING,
     SIGNING_CLOSED,
+    SIGNING_CONTEXT_SECONDS,
     SIGNING_PAUSED,
     consent_current,
+    forget_with_signing_context,
     signing_context,
 )
 
@@ -385,3 +388,36 @@ def petition_sign_page(*, petition: Petition, problem: str | None = None) -> Sig
         organisations=list(petition.campaign.organisations.order_by("name")),
         problem=problem or petition_signing_problem(petition=petition),
     )
+
+
+# The sign page is the GET a spike multiplies, and no CDN can keep it: it carries each
+# visitor's CSRF token. Its petition, wording and data controllers are read at most once a
+# second per process, like the signing context; saves in this process drop them at once.
+_sign_pages: dict[int, tuple[float, SignPage]] = {}
+
+
+def petition_sign_page_get(*, petition_id: int, problem: str | None = None) -> SignPage | None:
+    """Return the sign page of a petition the public may see, or None; read at most once a
+    second per process. `problem` overrides the signing check's, which is never cached here."""
+    cached = _sign_pages.get(petition_id)
+    now = time.monotonic()
+    if cached is None or now - cached[0] >= SIGNING_CONTEXT_SECONDS:
+        petition = petition_public_get(petition_id=petition_id)
+        if petition is None:
+            return None
+        organisations = list(petition.campaign.organisations.order_by("name"))
+        page = SignPage(
+            petition=petition, consent=consent_current(), organisations=organisations, problem=None
+        )
+        cached = (now, page)
+        _sign_pages[petition_id] = cached
+    page = cached[1]
+    return replace(page, problem=problem or petition_signing_problem(petition=page.petition))
+
+
+def sign_pages_forget(**_signal: object) -> None:
+    """Drop every cached sign page (a signal receiver too: it ignores the signal's arguments)."""
+    _sign_pages.clear()
+
+
+forget_with_signing_context(sign_pages_forget)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime
@@ -106,9 +106,20 @@ def signing_context(*, petition_id: int) -> SigningContext:
     return context
 
 
+# Other per-process caches of petition state that must be dropped with the signing context.
+_forget_with_context: list[Callable[[], None]] = []
+
+
 def signing_context_forget() -> None:
     """Drop cached signing state (staff switches call this so their own process sees it at once)."""
     _contexts.clear()
+    for forget in _forget_with_context:
+        forget()
+
+
+def forget_with_signing_context(forget: Callable[[], None]) -> None:
+    """Have `signing_context_forget` also call `forget` (another cache of petition state)."""
+    _forget_with_context.append(forget)
 
 
 def signature_create(

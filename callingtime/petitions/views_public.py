@@ -126,9 +126,8 @@ class PetitionSignView(View):
     """`/petitions/<id>/sign/`: the sign form beside the privacy notice; POST signs."""
 
     def get(self, request: HttpRequest, petition_id: int) -> HttpResponse:
-        petition = _visible(petition_id)
         via = share_channel_clean(request.GET.get("via", ""))
-        return self._page(request, petition, SignatureForm(initial={"via": via}))
+        return self._page(request, petition_id, SignatureForm(initial={"via": via}))
 
     def post(self, request: HttpRequest, petition_id: int) -> HttpResponse:
         # The hot path: a valid sign for an open petition reads the petition from the
@@ -138,7 +137,7 @@ class PetitionSignView(View):
             raise Http404("No such petition")
         submission = signature_submission(request.POST)
         if submission is None:
-            return self._page(request, _visible(petition_id), SignatureForm(request.POST))
+            return self._page(request, petition_id, SignatureForm(request.POST))
         try:
             signature_create(
                 petition_id=petition_id,
@@ -151,9 +150,8 @@ class PetitionSignView(View):
                 share_channel=submission.via,
             )
         except SigningUnavailableError as error:
-            petition = _visible(petition_id)
             form = SignatureForm(request.POST)
-            return self._page(request, petition, form, problem=str(error), status=409)
+            return self._page(request, petition_id, form, problem=str(error), status=409)
         response = HttpResponseRedirect(_signed_path(get_script_prefix(), petition_id))
         response.status_code = 303  # See Other: the browser GETs the next page
         return http_cache.private_no_store(response)
@@ -161,12 +159,14 @@ class PetitionSignView(View):
     def _page(
         self,
         request: HttpRequest,
-        petition: Petition,
+        petition_id: int,
         form: SignatureForm,
         problem: str | None = None,
         status: int = 200,
     ) -> HttpResponse:
-        page = selectors.petition_sign_page(petition=petition, problem=problem)
+        page = selectors.petition_sign_page_get(petition_id=petition_id, problem=problem)
+        if page is None:
+            raise Http404("No such petition")
         context = {
             "page": page,
             "form": form,

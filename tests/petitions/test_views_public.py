@@ -446,3 +446,35 @@ def test_sign_post_larger_than_django_accepts_is_a_bad_request(client: Client) -
     response = client.post(f"/petitions/{petition.pk}/sign/", {**GOOD, "name": "x" * 3_000_000})
     assert response.status_code == 400
     assert Signature.objects.count() == 0
+
+
+def test_the_sign_page_reads_nothing_within_a_second_and_shows_a_save_at_once(
+    client: Client,
+) -> None:
+    consent_wording()
+    SiteSwitches.current()
+    petition = PetitionFactory()
+    url = f"/petitions/{petition.pk}/sign/"
+    assert petition.action in _text(client.get(url))
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.status_code == 200 and petition.action in _text(again)
+    assert len(queries) == 0, [q["sql"] for q in queries]
+
+    petition.action = "Light every alley off the high street"
+    petition.save()
+    assert "Light every alley off the high street" in _text(client.get(url))
+    organisation = OrganisationFactory(name="Riverside Residents")
+    petition.campaign.organisations.add(organisation)
+    assert "Riverside Residents" in _text(client.get(url))
+
+
+def test_a_petition_hidden_without_a_save_goes_with_the_signing_context(client: Client) -> None:
+    consent_wording()
+    petition = PetitionFactory()
+    url = f"/petitions/{petition.pk}/sign/"
+    assert client.get(url).status_code == 200
+    # An UPDATE sends no signal; the staff switches and tests forget the signing context.
+    type(petition).objects.filter(pk=petition.pk).update(state=PetitionState.DRAFT)
+    signing_context_forget()
+    assert client.get(url).status_code == 404

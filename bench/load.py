@@ -16,7 +16,8 @@ One run, on this machine's PostgreSQL (a fresh database, dropped afterwards unle
 4. Confirmations pressed under wrk for --confirm-seconds, then the time until `count.json`
    equals the validated rows (the counter's freshness).
 5. Reads of `count.json` and the petition page, from the app alone and through nginx with the
-   cache configuration of deploy/nginx/callingtime.conf.
+   cache configuration of deploy/nginx/callingtime.conf, and of the sign page from the app
+   (it carries each visitor's CSRF token, so no cache may keep it).
 Results are printed and written to bench/results/load.json.
 """
 
@@ -365,6 +366,9 @@ def _phases(stack: Stack, args: argparse.Namespace, results: dict[str, Any]) -> 
     reads: dict[str, Any] = {}
     for name, path in paths.items():
         reads[f"{name}_app"] = asdict(load(path, args.read_seconds, None))
+    # Every signer loads the sign form once; it carries their CSRF token, so no cache can
+    # answer for the app and only the app's own rate counts.
+    reads["sign_page_app"] = asdict(load(sign_path, args.read_seconds, None))
     if not args.no_nginx and shutil.which("nginx") and NGINX_TEMPLATE.exists():
         nginx = f"http://127.0.0.1:{_free_port()}"
         _nginx_start(stack, int(nginx.rsplit(":", 1)[1]))

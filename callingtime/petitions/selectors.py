@@ -405,11 +405,8 @@ def petition_sign_page_get(*, petition_id: int, problem: str | None = None) -> S
         petition = petition_public_get(petition_id=petition_id)
         if petition is None:
             return None
-        organisations = list(petition.campaign.organisations.order_by("name"))
-        page = SignPage(
-            petition=petition, consent=consent_current(), organisations=organisations, problem=None
-        )
-        cached = (now, page)
+        # Its problem line is replaced on every read below.
+        cached = (now, petition_sign_page(petition=petition))
         _sign_pages[petition_id] = cached
     page = cached[1]
     return replace(page, problem=problem or petition_signing_problem(petition=page.petition))

@@ -37,6 +37,7 @@ from callingtime.petitions.models import (
     Petition,
     PetitionState,
     Signature,
+    SignatureSource,
     SignatureState,
     SiteSwitches,
 )
@@ -468,6 +469,28 @@ def _duplicate_of_validated(signature: Signature) -> bool:
     return not (postcode == signature.postcode and name != signature.name_normalised)
 
 
+def _signed_on_paper(signature: Signature) -> bool:
+    """Whether a counted paper line carries this signer's normalised name and postcode.
+
+    A paper line is matched to online signatures by name and postcode as well as by mailbox
+    (the paper rules), and one keyed first has often no e-mail at all: the mailbox rule alone
+    would count its signer again when they sign online too.
+    """
+    if not (signature.name_normalised and signature.postcode):
+        return False
+    return (
+        Signature.objects.filter(
+            petition_id=signature.petition_id,
+            source=SignatureSource.PAPER,
+            state=SignatureState.VALIDATED,
+            name_normalised=signature.name_normalised,
+            postcode=signature.postcode,
+        )
+        .exclude(pk=signature.pk)
+        .exists()
+    )
+
+
 def signature_confirm(*, token: str, now: datetime | None = None) -> ConfirmResult:
     """Confirm the signature a token names, once; duplicates and flags never count."""
     found, problem = signature_for_token(token=token)
@@ -488,7 +511,7 @@ def signature_confirm(*, token: str, now: datetime | None = None) -> ConfirmResu
             return ConfirmResult(ConfirmOutcome.ALREADY_SIGNED, petition_id)
         if not signature.petition.is_open:
             return ConfirmResult(ConfirmOutcome.CLOSED, petition_id)
-        if _duplicate_of_validated(signature):
+        if _duplicate_of_validated(signature) or _signed_on_paper(signature):
             signature.state = SignatureState.DUPLICATE
             signature.save(update_fields=["state"])
             return ConfirmResult(ConfirmOutcome.ALREADY_SIGNED, petition_id)

@@ -22,6 +22,13 @@ from callingtime.petitions.models import (
     SignatureSource,
     SignatureState,
 )
+from callingtime.petitions.signing import (
+    ConfirmOutcome,
+    signature_confirm,
+    signature_create,
+    signature_token,
+    signing_context_forget,
+)
 from tests.factories import PetitionFactory, SignatureFactory
 from tests.paper.conftest import pack_for
 
@@ -244,6 +251,71 @@ def test_a_line_matching_an_online_signature_by_name_and_postcode_is_held(
     petition_counts_update(now=timezone.now() + timezone.timedelta(seconds=30))
     petition.refresh_from_db()
     assert petition.signature_count_paper == 1
+
+
+def _online_sign(petition: Petition, name: str, postcode: str) -> str:
+    """Sign online with a mailbox of the signer's own; return the confirmation token."""
+    signing_context_forget()
+    pk = signature_create(
+        petition_id=petition.pk,
+        name=name,
+        email=f"{name.strip().replace(' ', '.')}.{postcode.replace(' ', '')}@example.org",
+        postcode=postcode,
+        uk_resident=True,
+        opt_in=False,
+        ip_address="192.0.2.7",
+    )
+    return signature_token(signature=Signature.objects.get(pk=pk))
+
+
+def _online_signs_and_confirms(petition: Petition, name: str, postcode: str) -> ConfirmOutcome:
+    return signature_confirm(token=_online_sign(petition, name, postcode)).outcome
+
+
+def _counts(petition: Petition) -> tuple[int, int]:
+    petition_counts_update(now=timezone.now() + timezone.timedelta(seconds=30))
+    petition.refresh_from_db()
+    return petition.signature_count, petition.signature_count_paper
+
+
+def test_signing_online_after_a_counted_paper_line_without_email_counts_once(
+    petition: Petition, pack: Any, keyer: Any, demo_postcodes: list[str]
+) -> None:
+    line = KeyedLine.from_keyed(
+        line=1, name="Grace Hopper", postcode=demo_postcodes[0], email="", ticked=False
+    )
+    sheet_key(sheet=pack.sheets.first(), user=keyer, lines=[line], signed_lines=1)
+    # The same person online, the name written another way, a mailbox paper never saw.
+    outcome = _online_signs_and_confirms(petition, " grace  HOPPER", demo_postcodes[0])
+    assert outcome == ConfirmOutcome.ALREADY_SIGNED
+    online = Signature.objects.get(source=SignatureSource.ONLINE)
+    assert online.state == SignatureState.DUPLICATE and online.validated_at is None
+    assert _counts(petition) == (1, 1)
+
+
+def test_online_signers_unlike_every_counted_paper_line_all_count(
+    petition: Petition, pack: Any, keyer: Any, demo_postcodes: list[str]
+) -> None:
+    first, second = pack.sheets.order_by("number")[:2]
+    grace = KeyedLine.from_keyed(
+        line=1, name="Grace Hopper", postcode=demo_postcodes[0], email="", ticked=False
+    )
+    sheet_key(sheet=first, user=keyer, lines=[grace], signed_lines=1)
+    assert _online_signs_and_confirms(petition, "Grace Hopper", demo_postcodes[1]) == (
+        ConfirmOutcome.CONFIRMED
+    )
+    assert _online_signs_and_confirms(petition, "Grace Harper", demo_postcodes[0]) == (
+        ConfirmOutcome.CONFIRMED
+    )
+    # A line held for review (it repeats a pending online signature) is not counted, so it
+    # does not stop that signer confirming.
+    token = _online_sign(petition, "Ada Lovelace", demo_postcodes[2])
+    ada = KeyedLine.from_keyed(
+        line=1, name="Ada Lovelace", postcode=demo_postcodes[2], email="", ticked=False
+    )
+    assert sheet_key(sheet=second, user=keyer, lines=[ada], signed_lines=1).held_for_review == 1
+    assert signature_confirm(token=token).outcome == ConfirmOutcome.CONFIRMED
+    assert _counts(petition) == (4, 1)
 
 
 def test_a_line_matching_by_email_under_the_online_rules_is_held(

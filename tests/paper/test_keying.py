@@ -48,6 +48,15 @@ def _lines(postcodes: list[str], n: int, **overrides: Any) -> list[KeyedLine]:
     ]
 
 
+def _line(
+    number: int, name: str, postcode: str, email: str = "", ticked: bool = False
+) -> KeyedLine:
+    """One keyed line: a name and postcode, and an e-mail and opt-in tick if given."""
+    return KeyedLine.from_keyed(
+        line=number, name=name, postcode=postcode, email=email, ticked=ticked
+    )
+
+
 def _snapshot() -> tuple[Any, ...]:
     return (
         list(Signature.objects.order_by("pk").values_list("pk", "state")),
@@ -195,9 +204,7 @@ def test_a_blank_sheet_has_nothing_to_key(pack: Any, keyer: Any) -> None:
 def test_a_line_beyond_the_printed_rows_is_refused(
     pack: Any, keyer: Any, demo_postcodes: list[str]
 ) -> None:
-    line = KeyedLine.from_keyed(
-        line=21, name="Extra", postcode=demo_postcodes[0], email="", ticked=False
-    )
+    line = _line(21, "Extra", demo_postcodes[0])
     with pytest.raises(KeyingError, match="Line 21 is not on this sheet"):
         sheet_key(sheet=pack.sheets.first(), user=keyer, lines=[line], signed_lines=1)
 
@@ -206,16 +213,8 @@ def test_an_opt_in_without_an_email_is_kept_as_no_opt_in(
     pack: Any, keyer: Any, demo_postcodes: list[str]
 ) -> None:
     lines = [
-        KeyedLine.from_keyed(
-            line=1, name="No Mail", postcode=demo_postcodes[0], email="", ticked=True
-        ),
-        KeyedLine.from_keyed(
-            line=2,
-            name="Has Mail",
-            postcode=demo_postcodes[1],
-            email="has@example.org",
-            ticked=True,
-        ),
+        _line(1, "No Mail", demo_postcodes[0], ticked=True),
+        _line(2, "Has Mail", demo_postcodes[1], email="has@example.org", ticked=True),
     ]
     outcome = sheet_key(sheet=pack.sheets.first(), user=keyer, lines=lines, signed_lines=2)
     assert outcome.opt_in_dropped_lines == (1,)
@@ -236,12 +235,8 @@ def test_a_line_matching_an_online_signature_by_name_and_postcode_is_held(
         validated_at=timezone.now(),
     )
     lines = [
-        KeyedLine.from_keyed(
-            line=1, name="  ADA   lovelace ", postcode=demo_postcodes[0], email="", ticked=False
-        ),
-        KeyedLine.from_keyed(
-            line=2, name="Ada Lovelace", postcode=demo_postcodes[1], email="", ticked=False
-        ),
+        _line(1, "  ADA   lovelace ", demo_postcodes[0]),
+        _line(2, "Ada Lovelace", demo_postcodes[1]),
     ]
     outcome = sheet_key(sheet=pack.sheets.first(), user=keyer, lines=lines, signed_lines=2)
     assert (outcome.counted, outcome.held_for_review) == (1, 1)
@@ -281,9 +276,7 @@ def _counts(petition: Petition) -> tuple[int, int]:
 def test_signing_online_after_a_counted_paper_line_without_email_counts_once(
     petition: Petition, pack: Any, keyer: Any, demo_postcodes: list[str]
 ) -> None:
-    line = KeyedLine.from_keyed(
-        line=1, name="Grace Hopper", postcode=demo_postcodes[0], email="", ticked=False
-    )
+    line = _line(1, "Grace Hopper", demo_postcodes[0])
     sheet_key(sheet=pack.sheets.first(), user=keyer, lines=[line], signed_lines=1)
     # The same person online, the name written another way, a mailbox paper never saw.
     outcome = _online_signs_and_confirms(petition, " grace  HOPPER", demo_postcodes[0])
@@ -297,9 +290,7 @@ def test_online_signers_unlike_every_counted_paper_line_all_count(
     petition: Petition, pack: Any, keyer: Any, demo_postcodes: list[str]
 ) -> None:
     first, second = pack.sheets.order_by("number")[:2]
-    grace = KeyedLine.from_keyed(
-        line=1, name="Grace Hopper", postcode=demo_postcodes[0], email="", ticked=False
-    )
+    grace = _line(1, "Grace Hopper", demo_postcodes[0])
     sheet_key(sheet=first, user=keyer, lines=[grace], signed_lines=1)
     assert _online_signs_and_confirms(petition, "Grace Hopper", demo_postcodes[1]) == (
         ConfirmOutcome.CONFIRMED
@@ -310,9 +301,7 @@ def test_online_signers_unlike_every_counted_paper_line_all_count(
     # A line held for review (it repeats a pending online signature) is not counted, so it
     # does not stop that signer confirming.
     token = _online_sign(petition, "Ada Lovelace", demo_postcodes[2])
-    ada = KeyedLine.from_keyed(
-        line=1, name="Ada Lovelace", postcode=demo_postcodes[2], email="", ticked=False
-    )
+    ada = _line(1, "Ada Lovelace", demo_postcodes[2])
     assert sheet_key(sheet=second, user=keyer, lines=[ada], signed_lines=1).held_for_review == 1
     assert signature_confirm(token=token).outcome == ConfirmOutcome.CONFIRMED
     assert _counts(petition) == (4, 1)
@@ -328,13 +317,7 @@ def test_a_line_matching_by_email_under_the_online_rules_is_held(
         postcode=demo_postcodes[5],
         state=SignatureState.PENDING,
     )
-    line = KeyedLine.from_keyed(
-        line=1,
-        name="Joanna Bloggs",
-        postcode=demo_postcodes[0],
-        email="JoBloggs+paper@googlemail.com",
-        ticked=False,
-    )
+    line = _line(1, "Joanna Bloggs", demo_postcodes[0], email="JoBloggs+paper@googlemail.com")
     outcome = sheet_key(sheet=pack.sheets.first(), user=keyer, lines=[line], signed_lines=1)
     assert outcome.held_for_review == 1
 
@@ -351,20 +334,8 @@ def test_the_household_rule_lets_one_more_name_share_an_email_at_the_same_postco
         validated_at=timezone.now(),
     )
     lines = [
-        KeyedLine.from_keyed(
-            line=1,
-            name="Sam Bloggs",
-            postcode=demo_postcodes[0],
-            email="home@example.org",
-            ticked=False,
-        ),
-        KeyedLine.from_keyed(
-            line=2,
-            name="Kit Bloggs",
-            postcode=demo_postcodes[0],
-            email="home@example.org",
-            ticked=False,
-        ),
+        _line(1, "Sam Bloggs", demo_postcodes[0], email="home@example.org"),
+        _line(2, "Kit Bloggs", demo_postcodes[0], email="home@example.org"),
     ]
     outcome = sheet_key(sheet=pack.sheets.first(), user=keyer, lines=lines, signed_lines=2)
     assert (outcome.counted, outcome.held_for_review) == (1, 1)
@@ -375,12 +346,8 @@ def test_two_lines_of_one_sheet_that_repeat_each_other_hold_the_second(
     pack: Any, keyer: Any, demo_postcodes: list[str]
 ) -> None:
     lines = [
-        KeyedLine.from_keyed(
-            line=1, name="Twice Signed", postcode=demo_postcodes[0], email="", ticked=False
-        ),
-        KeyedLine.from_keyed(
-            line=2, name="twice signed", postcode=demo_postcodes[0], email="", ticked=False
-        ),
+        _line(1, "Twice Signed", demo_postcodes[0]),
+        _line(2, "twice signed", demo_postcodes[0]),
     ]
     outcome = sheet_key(sheet=pack.sheets.first(), user=keyer, lines=lines, signed_lines=2)
     assert (outcome.counted, outcome.held_for_review) == (1, 1)
@@ -461,12 +428,8 @@ def test_mismatched_entries_wait_side_by_side_and_resolve(
     sheet = pack.sheets.first()
     sheet_key(sheet=sheet, user=keyer, lines=_lines(demo_postcodes, 3), signed_lines=3)
     second_lines = _lines(demo_postcodes, 3)
-    second_lines[1] = KeyedLine.from_keyed(
-        line=2, name="Paper Singer 2", postcode=demo_postcodes[1], email="", ticked=False
-    )
-    second_lines[2] = KeyedLine.from_keyed(
-        line=3, name="Paper Signer 3", postcode=demo_postcodes[9], email="", ticked=False
-    )
+    second_lines[1] = _line(2, "Paper Singer 2", demo_postcodes[1])
+    second_lines[2] = _line(3, "Paper Signer 3", demo_postcodes[9])
     outcome = sheet_key(
         sheet=Sheet.objects.get(pk=sheet.pk), user=second_keyer, lines=second_lines, signed_lines=3
     )

@@ -54,6 +54,11 @@ MAP_ATTRIBUTION = (
 __all__ = ["GEOGRAPHY_NOT_LOADED", "GeographyNotLoadedError"]
 
 
+def petition_is_public(petition: Petition) -> bool:
+    """Whether the public may see a petition: any but a draft (as `petition_public_get`)."""
+    return petition.state != PetitionState.DRAFT
+
+
 def petition_public_get(*, petition_id: int) -> Petition | None:
     """Return a petition the public may see (any but a draft), with its campaign."""
     if not 0 < petition_id <= _MAX_ID:

@@ -30,6 +30,7 @@ from django.db import (
     transaction,
 )
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Q
 from django.utils import timezone
 
 from callingtime.petitions.models import (
@@ -420,7 +421,13 @@ class ConfirmOutcome(Enum):
 @dataclass(frozen=True)
 class ConfirmResult:
     outcome: ConfirmOutcome
-    petition_id: int | None
+    # The signature's petition with its campaign, read with the signature: the result page
+    # needs both and need not ask again.
+    petition: Petition | None
+
+    @property
+    def petition_id(self) -> int | None:
+        return self.petition.pk if self.petition else None
 
 
 def signature_for_token(*, token: str) -> tuple[Signature | None, ConfirmOutcome | None]:
@@ -451,44 +458,44 @@ def _mailbox_lock(petition_id: int, mailbox: str) -> None:
 HOUSEHOLD_SIGNATURES = 2
 
 
-def _duplicate_of_validated(signature: Signature) -> bool:
-    others = list(
-        Signature.objects.filter(
-            petition_id=signature.petition_id,
-            email_normalised=signature.email_normalised,
-            state=SignatureState.VALIDATED,
-        )
-        .exclude(pk=signature.pk)
-        .values_list("name_normalised", "postcode")
-    )
-    if not others:
-        return False
-    if len(others) >= HOUSEHOLD_SIGNATURES:
-        return True
-    (name, postcode) = others[0]
-    return not (postcode == signature.postcode and name != signature.name_normalised)
+def _counted_already(signature: Signature) -> bool:
+    """Whether the signer is counted already: by mailbox (online rules) or on paper.
 
-
-def _signed_on_paper(signature: Signature) -> bool:
-    """Whether a counted paper line carries this signer's normalised name and postcode.
-
-    A paper line is matched to online signatures by name and postcode as well as by mailbox
-    (the paper rules), and one keyed first has often no e-mail at all: the mailbox rule alone
-    would count its signer again when they sign online too.
+    The mailbox rule: a validated signature of the same mailbox, unless it is the household
+    rule's one more name at the same postcode. The paper rule: a counted paper line with the
+    same normalised name and postcode. A paper line keyed first has often no e-mail at all,
+    so the mailbox rule alone would count its signer again when they sign online too.
     """
-    if not (signature.name_normalised and signature.postcode):
-        return False
-    return (
-        Signature.objects.filter(
-            petition_id=signature.petition_id,
+    same_person = Q(pk__in=[])
+    if signature.email_normalised:
+        same_person |= Q(email_normalised=signature.email_normalised)
+    if signature.name_normalised and signature.postcode:
+        same_person |= Q(
             source=SignatureSource.PAPER,
-            state=SignatureState.VALIDATED,
             name_normalised=signature.name_normalised,
             postcode=signature.postcode,
         )
+    mailbox: list[tuple[str, str]] = []
+    for source, email, name, postcode in (
+        Signature.objects.filter(same_person, petition_id=signature.petition_id)
+        .filter(state=SignatureState.VALIDATED)
         .exclude(pk=signature.pk)
-        .exists()
-    )
+        .values_list("source", "email_normalised", "name_normalised", "postcode")
+    ):
+        if (
+            source == SignatureSource.PAPER
+            and name == signature.name_normalised
+            and postcode == signature.postcode
+        ):
+            return True
+        if signature.email_normalised and email == signature.email_normalised:
+            mailbox.append((name, postcode))
+    if not mailbox:
+        return False
+    if len(mailbox) >= HOUSEHOLD_SIGNATURES:
+        return True
+    (name, postcode) = mailbox[0]
+    return not (postcode == signature.postcode and name != signature.name_normalised)
 
 
 def signature_confirm(*, token: str, now: datetime | None = None) -> ConfirmResult:
@@ -498,24 +505,28 @@ def signature_confirm(*, token: str, now: datetime | None = None) -> ConfirmResu
         return ConfirmResult(problem or ConfirmOutcome.INVALID, None)
     with transaction.atomic():
         _mailbox_lock(found.petition_id, found.email_normalised)
+        # Lock the signature only: FOR UPDATE on the join would also lock the petition row,
+        # so every confirmation of a petition would queue for it, and so would the counter.
         signature = (
-            Signature.objects.select_for_update().select_related("petition").get(pk=found.pk)
+            Signature.objects.select_for_update(of=("self",))
+            .select_related("petition__campaign")
+            .get(pk=found.pk)
         )
-        petition_id = signature.petition_id
+        petition = signature.petition
         state = signature.state
         if state == SignatureState.VALIDATED:
-            return ConfirmResult(ConfirmOutcome.ALREADY_CONFIRMED, petition_id)
+            return ConfirmResult(ConfirmOutcome.ALREADY_CONFIRMED, petition)
         if state == SignatureState.FRAUDULENT:
-            return ConfirmResult(ConfirmOutcome.CONFIRMED, petition_id)
+            return ConfirmResult(ConfirmOutcome.CONFIRMED, petition)
         if state in (SignatureState.DUPLICATE, SignatureState.INVALIDATED):
-            return ConfirmResult(ConfirmOutcome.ALREADY_SIGNED, petition_id)
-        if not signature.petition.is_open:
-            return ConfirmResult(ConfirmOutcome.CLOSED, petition_id)
-        if _duplicate_of_validated(signature) or _signed_on_paper(signature):
+            return ConfirmResult(ConfirmOutcome.ALREADY_SIGNED, petition)
+        if not petition.is_open:
+            return ConfirmResult(ConfirmOutcome.CLOSED, petition)
+        if _counted_already(signature):
             signature.state = SignatureState.DUPLICATE
             signature.save(update_fields=["state"])
-            return ConfirmResult(ConfirmOutcome.ALREADY_SIGNED, petition_id)
+            return ConfirmResult(ConfirmOutcome.ALREADY_SIGNED, petition)
         signature.state = SignatureState.VALIDATED
         signature.validated_at = now or timezone.now()
         signature.save(update_fields=["state", "validated_at"])
-    return ConfirmResult(ConfirmOutcome.CONFIRMED, petition_id)
+    return ConfirmResult(ConfirmOutcome.CONFIRMED, petition)

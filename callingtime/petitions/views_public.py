@@ -204,9 +204,9 @@ class SignatureConfirmView(View):
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         result = signature_confirm(token=token)
-        petition = None
-        if result.petition_id is not None:
-            petition = selectors.petition_public_get(petition_id=result.petition_id)
+        petition = result.petition
+        if petition is not None and not selectors.petition_is_public(petition):
+            petition = None
         return self._result(request, result.outcome, petition)
 
     def _result(

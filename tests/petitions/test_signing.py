@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -171,3 +171,29 @@ def test_the_unchecked_keys_still_cascade_and_protect() -> None:
         ConsentWording.objects.filter(pk=signature.consent_id).delete()
     signature.petition.delete()
     assert not Signature.objects.filter(pk=signature.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_confirming_never_waits_for_the_petition_row() -> None:
+    """The counter updates the petition row; a confirmation locks only its own signature."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are PostgreSQL's; SQLite serialises every writer anyway")
+    signature = SignatureFactory()
+    holder = connections.create_connection("default")
+    try:
+        with holder.cursor() as cursor:
+            holder.set_autocommit(False)
+            cursor.execute(
+                "SELECT id FROM petitions_petition WHERE id = %s FOR UPDATE",
+                [signature.petition_id],
+            )
+            with connection.cursor() as mine:
+                mine.execute("SET lock_timeout = '2s'")
+            result = signature_confirm(token=signature_token(signature=signature))
+        holder.rollback()
+    finally:
+        holder.close()
+    assert result.outcome == ConfirmOutcome.CONFIRMED
+    assert result.petition is not None and result.petition.campaign.hashtag is not None
+    signature.refresh_from_db()
+    assert signature.state == SignatureState.VALIDATED

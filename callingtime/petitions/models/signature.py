@@ -101,6 +101,13 @@ class Signature(models.Model):
             models.Index(fields=["ip_address", "created_at"], name="signature_ip_idx"),
             # Paper lines are matched by name and postcode when they carry no e-mail.
             models.Index(fields=["petition", "postcode"], name="signature_postcode_idx"),
+            # An online signer is checked against the counted paper lines by name and postcode;
+            # the few paper rows are all this holds, so online signing never touches it.
+            models.Index(
+                fields=["petition", "postcode", "name_normalised"],
+                name="signature_paper_person_idx",
+                condition=models.Q(source="paper"),
+            ),
             # Only paper signatures have a keyer, so online signing never touches this one.
             models.Index(
                 fields=["keyed_by"],

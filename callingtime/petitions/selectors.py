@@ -401,20 +401,36 @@ def petition_sign_page(*, petition: Petition, problem: str | None = None) -> Sig
 _sign_pages: dict[int, tuple[float, SignPage]] = {}
 
 
-def petition_sign_page_get(*, petition_id: int, problem: str | None = None) -> SignPage | None:
-    """Return the sign page of a petition the public may see, or None; read at most once a
-    second per process. `problem` overrides the signing check's, which is never cached here."""
+def _sign_page_recent(petition_id: int) -> SignPage | None:
+    """The cached sign page, read again when it is a second old; its problem line is stale."""
     cached = _sign_pages.get(petition_id)
     now = time.monotonic()
     if cached is None or now - cached[0] >= SIGNING_CONTEXT_SECONDS:
         petition = petition_public_get(petition_id=petition_id)
         if petition is None:
             return None
-        # Its problem line is replaced on every read below.
         cached = (now, petition_sign_page(petition=petition))
         _sign_pages[petition_id] = cached
-    page = cached[1]
+    return cached[1]
+
+
+def petition_sign_page_get(*, petition_id: int, problem: str | None = None) -> SignPage | None:
+    """Return the sign page of a petition the public may see, or None; read at most once a
+    second per process. `problem` overrides the signing check's, which is never cached here."""
+    page = _sign_page_recent(petition_id)
+    if page is None:
+        return None
     return replace(page, problem=problem or petition_signing_problem(petition=page.petition))
+
+
+def petition_public_recent(*, petition_id: int) -> Petition | None:
+    """Return a petition the public may see, with its campaign, as read at most a second ago.
+
+    For the pages every signer loads on the way through (the "check your e-mail" page after
+    the sign POST): the petition the sign page read, not a query each.
+    """
+    page = _sign_page_recent(petition_id)
+    return page.petition if page is not None else None
 
 
 def sign_pages_forget(**_signal: object) -> None:

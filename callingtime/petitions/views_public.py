@@ -181,7 +181,10 @@ class PetitionSignedView(View):
     """`/petitions/<id>/signed/`: "check your e-mail"."""
 
     def get(self, request: HttpRequest, petition_id: int) -> HttpResponse:
-        petition = _visible(petition_id)
+        # Every signer lands here after the POST: the petition as the sign page last read it.
+        petition = selectors.petition_public_recent(petition_id=petition_id)
+        if petition is None:
+            raise Http404("No such petition")
         response = render(request, "petitions/petition_signed.html", {"petition": petition})
         return http_cache.private_no_store(response)
 
@@ -288,17 +291,8 @@ class PetitionCountJsonView(View):
         )
 
 
+# Django tries the patterns in order: the three every signer in a spike requests come first.
 urlpatterns: list[URLPattern] = [
-    path("petitions/", PetitionListView.as_view(), name="petition_list"),
-    path("petitions.json", PetitionListJsonView.as_view(), name="petition_list_json"),
-    path("petitions/<int:petition_id>/", PetitionDetailView.as_view(), name="petition_detail"),
-    path("petitions/<int:petition_id>.json", PetitionJsonView.as_view(), name="petition_json"),
-    path(
-        "petitions/<int:petition_id>/count.json",
-        PetitionCountJsonView.as_view(),
-        name="petition_count_json",
-    ),
-    path("petitions/<int:petition_id>/map.geojson", PetitionMapView.as_view(), name="petition_map"),
     path("petitions/<int:petition_id>/sign/", PetitionSignView.as_view(), name="petition_sign"),
     path(
         "petitions/<int:petition_id>/signed/",
@@ -310,4 +304,14 @@ urlpatterns: list[URLPattern] = [
         SignatureConfirmView.as_view(),
         name="signature_confirm",
     ),
+    path("petitions/", PetitionListView.as_view(), name="petition_list"),
+    path("petitions.json", PetitionListJsonView.as_view(), name="petition_list_json"),
+    path("petitions/<int:petition_id>/", PetitionDetailView.as_view(), name="petition_detail"),
+    path("petitions/<int:petition_id>.json", PetitionJsonView.as_view(), name="petition_json"),
+    path(
+        "petitions/<int:petition_id>/count.json",
+        PetitionCountJsonView.as_view(),
+        name="petition_count_json",
+    ),
+    path("petitions/<int:petition_id>/map.geojson", PetitionMapView.as_view(), name="petition_map"),
 ]

@@ -331,6 +331,19 @@ def test_signed_page_asks_the_signer_to_check_their_email(client: Client) -> Non
     assert response["Cache-Control"] == PRIVATE_NO_STORE
 
 
+def test_the_signed_page_reads_the_petition_the_sign_page_read(client: Client) -> None:
+    consent_wording()
+    petition = PetitionFactory()
+    assert client.get(f"/petitions/{petition.pk}/sign/").status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/petitions/{petition.pk}/signed/")
+    assert response.status_code == 200 and petition.action in _text(response)
+    assert len(queries) == 0, [q["sql"] for q in queries]
+    draft = PetitionFactory(state=PetitionState.DRAFT)
+    assert client.get(f"/petitions/{draft.pk}/signed/").status_code == 404
+    assert client.get("/petitions/999999999/signed/").status_code == 404
+
+
 # --- Confirm
 
 

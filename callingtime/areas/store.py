@@ -8,7 +8,8 @@ one indexed DuckDB point query.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
@@ -27,6 +28,7 @@ from callingtime.areas.postcodes import (
     POSTCODE_TERMINATED,
     POSTCODE_UNKNOWN,
     PostcodeError,
+    PostcodeMalformedError,
     PostcodeResult,
     PostcodeTerminatedError,
     PostcodeUnknownError,
@@ -600,6 +602,34 @@ class AreasStore:
             return "no local authority"
         shown = ", ".join(names[:3]) + (", …" if len(names) > 3 else "")
         return f"{len(names)} local authorities ({shown})"
+
+    def postcode_constituency_codes(self, texts: Iterable[str]) -> dict[str, str]:
+        """Return the constituency code of each live postcode, by its normalised form, in one
+        query for them all.
+
+        The same answer `postcode_lookup(text).constituency` gives, for batches (a worker's
+        new signatures, a keyed sheet), where one query each and the messages of the errors
+        are wasted. A postcode that is malformed, unknown, terminated or in no constituency
+        is left out.
+        """
+        wanted: set[str] = set()
+        for text in texts:
+            with suppress(PostcodeMalformedError):
+                wanted.add(postcode_normalise(text))
+        if not wanted:
+            return {}
+        rows = self._rows(
+            "SELECT pcds, lsoa21cd FROM postcode "
+            "WHERE pcds IN (SELECT unnest(?::VARCHAR[])) AND (doterm IS NULL OR doterm = '')",
+            [sorted(wanted)],
+        )
+        codes: dict[str, str] = {}
+        for postcode, lsoa21cd in rows:
+            lsoa = self.lsoas.get(lsoa21cd)
+            constituency = self.areas.get(lsoa.constituency_cd or "") if lsoa else None
+            if constituency is not None:
+                codes[postcode] = constituency.code
+        return codes
 
     def postcode_lookup(self, text: str) -> PostcodeResult:
         """Return every area a live postcode lies in.

@@ -28,7 +28,7 @@ from django.db.models import F, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from callingtime.areas.postcodes import PostcodeError
+from callingtime.areas.postcodes import PostcodeError, postcode_normalise
 from callingtime.core.stores import GeographyNotLoadedError, areas_store
 from callingtime.petitions.models import (
     BlockedItem,
@@ -72,6 +72,13 @@ def _postcode_key(postcode: str) -> str:
     return "".join(postcode.split()).upper()
 
 
+def _postcode_normalised(postcode: str) -> str:
+    try:
+        return postcode_normalise(postcode)
+    except PostcodeError:
+        return ""  # in no answer of the lookup: not known
+
+
 class ConstituencyCodes:
     """Postcode → constituency code from the local lookup; '' whenever it cannot say."""
 
@@ -84,17 +91,13 @@ class ConstituencyCodes:
             return
         try:
             with areas_store() as store:
-                for postcode in wanted:
-                    try:
-                        constituency = store.postcode_lookup(postcode).constituency
-                    except PostcodeError:
-                        constituency = None
-                    self._codes[_postcode_key(postcode)] = (
-                        constituency.code if constituency else UNKNOWN_CONSTITUENCY
-                    )
+                found = store.postcode_constituency_codes(wanted)  # one query for the batch
         except GeographyNotLoadedError:
-            for postcode in wanted:
-                self._codes[_postcode_key(postcode)] = UNKNOWN_CONSTITUENCY
+            found = {}
+        for postcode in wanted:
+            self._codes[_postcode_key(postcode)] = found.get(
+                _postcode_normalised(postcode), UNKNOWN_CONSTITUENCY
+            )
 
     def code(self, postcode: str) -> str:
         if not postcode:

@@ -11,6 +11,7 @@ import pytest
 
 from callingtime.areas.demo_extract import areas_demo_extract
 from callingtime.areas.importer import areas_import
+from callingtime.areas.postcodes import PostcodeError, postcode_normalise
 from callingtime.areas.sources import source_detect
 from callingtime.areas.store import AreasStore
 
@@ -112,3 +113,29 @@ def test_demo_store_places_leeds_in_west_yorkshire(demo_store: AreasStore) -> No
     assert "Hornsey and Friern Barnet" in {
         a.name for a in demo_store.area_neighbours(islington_north.code)
     }
+
+
+@pytest.mark.shared_data
+def test_the_batch_constituency_lookup_agrees_with_one_lookup_each(
+    shared_data: Path, demo_store: AreasStore
+) -> None:
+    with gzip.open(shared_data / POSTCODES, "rt", encoding="utf-8-sig", newline="") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["ladcd"] in DEMO_LADS]
+    live = [r["pcds"] for r in rows if not r["doterm"]][::40]
+    terminated = [r["pcds"] for r in rows if r["doterm"]][::200]
+    assert live and terminated
+    # Written as people type them, with postcodes the file does not hold and non-postcodes.
+    texts = [p.lower().replace(" ", "") for p in live] + terminated
+    texts += ["LS1 1AA", "ZZ99 9ZZ", "not a postcode", "", "N1"]
+
+    def one_each(text: str) -> str | None:
+        try:
+            constituency = demo_store.postcode_lookup(text).constituency
+        except PostcodeError:
+            return None
+        return constituency.code if constituency else None
+
+    expected = {postcode_normalise(t): one_each(t) for t in texts if one_each(t) is not None}
+    assert len(expected) == len(live)  # every live postcode of the extract is in a constituency
+    assert demo_store.postcode_constituency_codes(texts) == expected
+    assert demo_store.postcode_constituency_codes([]) == {}

@@ -425,10 +425,6 @@ class ConfirmResult:
     # needs both and need not ask again.
     petition: Petition | None
 
-    @property
-    def petition_id(self) -> int | None:
-        return self.petition.pk if self.petition else None
-
 
 def signature_for_token(*, token: str) -> tuple[Signature | None, ConfirmOutcome | None]:
     """Return the signature a token names, or why it names none."""
@@ -466,7 +462,7 @@ def _counted_already(signature: Signature) -> bool:
     same normalised name and postcode. A paper line keyed first has often no e-mail at all,
     so the mailbox rule alone would count its signer again when they sign online too.
     """
-    same_person = Q(pk__in=[])
+    same_person = Q()
     if signature.email_normalised:
         same_person |= Q(email_normalised=signature.email_normalised)
     if signature.name_normalised and signature.postcode:
@@ -475,6 +471,8 @@ def _counted_already(signature: Signature) -> bool:
             name_normalised=signature.name_normalised,
             postcode=signature.postcode,
         )
+    if not same_person:
+        return False  # nothing to match a signer by
     mailbox: list[tuple[str, str]] = []
     for source, email, name, postcode in (
         Signature.objects.filter(same_person, petition_id=signature.petition_id)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import math
 import threading
-import time
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -17,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from callingtime.campaigns.models import Organisation
+from callingtime.core.recent import RecentValues
 from callingtime.core.stores import GEOGRAPHY_NOT_LOADED, GeographyNotLoadedError, areas_store
 from callingtime.petitions.models import (
     ConsentWording,
@@ -396,22 +396,20 @@ def petition_sign_page(*, petition: Petition, problem: str | None = None) -> Sig
 
 
 # The sign page is the GET a spike multiplies, and no CDN can keep it: it carries each
-# visitor's CSRF token. Its petition, wording and data controllers are read at most once a
-# second per process, like the signing context; saves in this process drop them at once.
-_sign_pages: dict[int, tuple[float, SignPage]] = {}
+# visitor's CSRF token. Its petition, wording and data controllers (or that there is no such
+# petition) are read at most once a second per process, like the signing context; saves in
+# this process drop them at once.
+_sign_pages: RecentValues[int, SignPage | None] = RecentValues(SIGNING_CONTEXT_SECONDS)
+
+
+def _sign_page_read(petition_id: int) -> SignPage | None:
+    petition = petition_public_get(petition_id=petition_id)
+    return petition_sign_page(petition=petition) if petition is not None else None
 
 
 def _sign_page_recent(petition_id: int) -> SignPage | None:
     """The cached sign page, read again when it is a second old; its problem line is stale."""
-    cached = _sign_pages.get(petition_id)
-    now = time.monotonic()
-    if cached is None or now - cached[0] >= SIGNING_CONTEXT_SECONDS:
-        petition = petition_public_get(petition_id=petition_id)
-        if petition is None:
-            return None
-        cached = (now, petition_sign_page(petition=petition))
-        _sign_pages[petition_id] = cached
-    return cached[1]
+    return _sign_pages.get(petition_id, _sign_page_read)
 
 
 def petition_sign_page_get(*, petition_id: int, problem: str | None = None) -> SignPage | None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -33,6 +32,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Q
 from django.utils import timezone
 
+from callingtime.core.recent import RecentValues
 from callingtime.petitions.models import (
     ConsentWording,
     Petition,
@@ -66,10 +66,9 @@ class SigningContext:
     is_open: bool
     paused: bool
     consent_id: int | None
-    fetched: float
 
 
-_contexts: dict[int, SigningContext] = {}
+_contexts: RecentValues[int, SigningContext] = RecentValues(SIGNING_CONTEXT_SECONDS)
 _LARGEST_ID = 2**63  # a bigint primary key; larger ids in a URL name no petition
 
 
@@ -84,10 +83,10 @@ def signing_context(*, petition_id: int) -> SigningContext:
     The sign POST is the hot path of a viral spike: with this cache it reads nothing from the
     database and writes its one row.
     """
-    cached = _contexts.get(petition_id)
-    now = time.monotonic()
-    if cached is not None and now - cached.fetched < SIGNING_CONTEXT_SECONDS:
-        return cached
+    return _contexts.get(petition_id, _signing_context_read)
+
+
+def _signing_context_read(petition_id: int) -> SigningContext:
     petition = (
         Petition.objects.filter(pk=petition_id)
         .only("state", "closing_date", "signing_paused")
@@ -96,16 +95,13 @@ def signing_context(*, petition_id: int) -> SigningContext:
         else None
     )
     consent = consent_current()
-    context = SigningContext(
+    return SigningContext(
         petition_id=petition_id,
         exists=petition is not None and petition.state != PetitionState.DRAFT,
         is_open=petition is not None and petition.is_open,
         paused=bool(petition and petition.signing_paused) or SiteSwitches.current().signing_paused,
         consent_id=consent.pk if consent else None,
-        fetched=now,
     )
-    _contexts[petition_id] = context
-    return context
 
 
 # Other per-process caches of petition state that must be dropped with the signing context.

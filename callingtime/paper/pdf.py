@@ -10,21 +10,17 @@ so nothing is fetched from the network; QR codes and the ruled rows are SVG, sha
 
 from __future__ import annotations
 
-import gc
 import itertools
 import math
 import urllib.parse
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import segno
-import weasyprint
 from django.template.loader import render_to_string
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
 
+from callingtime.core.print_pdf import PRINT_FONT_FAMILY, font_face_css, pdf_from_html
 from callingtime.paper.documents import (
     DeliveryDocument,
     DeliveryRow,
@@ -33,9 +29,7 @@ from callingtime.paper.documents import (
     SheetSpec,
 )
 
-FONTS_DIR = Path(__file__).resolve().parent.parent / "graphics" / "fonts"
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "paper" / "pdf"
-FONT_FAMILY = "Callingtime Sans"  # the @font-face name print.css gives Liberation Sans
 
 SHEET_ROWS_MAX = 25
 # Heights in mm on a sheet, which must stay one page: the page less its 12 mm margins (with
@@ -203,7 +197,7 @@ def sheet_grid_svg_data_uri(rows: int, row_height_mm: float) -> str:
     )
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}mm" height="{height:.3f}mm" '
-        f'viewBox="0 0 {width:g} {height:.3f}" font-family="{FONT_FAMILY}">'
+        f'viewBox="0 0 {width:g} {height:.3f}" font-family="{PRINT_FONT_FAMILY}">'
         f'<rect width="{width:g}" height="{head:g}" fill="#e6e6e6"/>'
         f'<path fill="none" stroke="#000" stroke-width="{SHEET_RULE_MM}" d="{"".join(rules)}"/>'
         f'<path fill="none" stroke="#000" stroke-width="0.28" d="{ticks}"/>'
@@ -294,37 +288,9 @@ def _delivery_row_context(row: DeliveryRow) -> Mapping[str, object]:
     }
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    # WeasyPrint keeps every page's boxes alive until the PDF is written, and the collector's
-    # full passes over them made a 500-sheet pack about a quarter slower. Nothing it builds
-    # needs collecting before then; the web and task workers are single-threaded (gunicorn
-    # sync), so pausing the collector for one render holds up no one else.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def _pdf_render(template_name: str, context: Mapping[str, object]) -> bytes:
-    # One fetcher, font configuration and stylesheet per document: every page shares them.
-    fetcher = URLFetcher(allowed_protocols=("file", "data"))
-    font_config = FontConfiguration()
-    css_text = render_to_string(
-        "paper/pdf/print.css",
-        {
-            "font_family": FONT_FAMILY,
-            "font_regular": (FONTS_DIR / "LiberationSans-Regular.ttf").as_uri(),
-            "font_bold": (FONTS_DIR / "LiberationSans-Bold.ttf").as_uri(),
-        },
+    css = font_face_css() + render_to_string(
+        "paper/pdf/print.css", {"font_family": PRINT_FONT_FAMILY}
     )
-    stylesheet = weasyprint.CSS(string=css_text, url_fetcher=fetcher, font_config=font_config)
     html = render_to_string(template_name, dict(context))
-    with _gc_paused():
-        pdf: bytes = weasyprint.HTML(
-            string=html, base_url=TEMPLATES_DIR.as_uri() + "/", url_fetcher=fetcher
-        ).write_pdf(stylesheets=[stylesheet], font_config=font_config)
-    return pdf
+    return pdf_from_html(html, css=css, base_url=TEMPLATES_DIR.as_uri() + "/")

@@ -36,9 +36,10 @@ from callingtime.paper.pdf import (
     sheet_layout,
     text_truncate,
 )
+from tests.print_checks import SHIPPED_FACES, pdf_font_names
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "paper"
-POPPLER = ("pdfinfo", "pdftotext", "pdftoppm")
+POPPLER = ("pdfinfo", "pdftotext", "pdftoppm", "pdffonts")
 MM_PT = 72 / 25.4
 
 ACTION = (
@@ -440,3 +441,14 @@ def test_delivery_pdf_has_totals_and_every_constituency_over_several_pages(tmp_p
 def test_delivery_pdf_of_a_closed_petition_says_when_it_closed(tmp_path: Path) -> None:
     path = pdf_write(delivery_pdf(delivery(closed=True)), tmp_path, "closed")
     assert "Closed: 31 May 2025" in flat(page_text(path, 1))
+
+
+def test_packs_and_delivery_summaries_print_in_the_shipped_face(
+    packs: dict[int, tuple[PackDocument, Path]], tmp_path: Path
+) -> None:
+    # The text face is the project's Liberation Sans, whatever the machine has installed.
+    delivery_path = pdf_write(delivery_pdf(delivery()), tmp_path, "delivery")
+    for path in (packs[20][1], delivery_path):
+        # Sheet codes are set in DejaVu Sans Mono on purpose (print.css, `.mono`).
+        text_faces = {name for name in pdf_font_names(path) if "Mono" not in name}
+        assert text_faces == SHIPPED_FACES, path.name

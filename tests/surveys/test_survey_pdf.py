@@ -24,11 +24,12 @@ from callingtime.surveys.models import Survey
 from callingtime.surveys.pdf import paper_questions, survey_paper_pdf, survey_results_pdf
 from callingtime.surveys.results import ResultsFilter, survey_results
 from tests.factories import CampaignFactory, OrganisationFactory
+from tests.print_checks import SHIPPED_FACES, pdf_font_names
 
 pytestmark = pytest.mark.django_db
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts" / "surveys"
-POPPLER = ("pdfinfo", "pdftotext", "pdftoppm")
+POPPLER = ("pdfinfo", "pdftotext", "pdftoppm", "pdffonts")
 ONLINE_URL = "https://callingtime.example.org/s/how-safe/"
 CONSENT = (
     "You may contact me about this survey and the Holloway Road campaign; keep my name and "
@@ -192,6 +193,8 @@ def test_paper_pdf_prints_every_question_with_its_routing_consent_and_office_box
     assert "Holloway Residents' Association and Safer Streets Islington" in text
     assert "For office use" in text and "response number" in text and "keyed by" in text
     assert len(png_write(path)) == len(sizes)
+    # Every glyph, the drawn tick's neighbours included, is in the shipped face.
+    assert pdf_font_names(path) == SHIPPED_FACES
 
 
 def test_paper_pdf_escapes_what_staff_typed_and_leaves_out_contact_when_off(

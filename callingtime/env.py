@@ -187,7 +187,8 @@ SETTINGS: tuple[EnvVar, ...] = (
         "CALLINGTIME_WEB_WORKERS",
         "int",
         "0",
-        "gunicorn worker processes for `callingtime serve`. 0: two per CPU core plus one.",
+        "gunicorn worker processes for `callingtime serve`. 0: two per CPU core plus one (gevent: "
+        "one per core).",
     ),
     EnvVar(
         "CALLINGTIME_WEB_WORKER_CLASS",

@@ -127,6 +127,7 @@ GEVENT_CONNECTIONS = 500
 # PostgreSQL connections each gevent worker keeps in its pool (sync and gthread workers keep
 # one a thread): greenlets take one for a query and give it back when their request ends.
 GEVENT_POOL_SIZE = 8
+GEVENT_WORKER_CLASS = "callingtime.core.gevent_worker.FairGeventWorker"
 
 
 def gunicorn_options(
@@ -175,12 +176,17 @@ def gunicorn_options(
         "control_socket_disable": True,
     }
     if options["worker_class"] == "gevent":
+        # gevent's own worker, fair between kept-alive connections (core/gevent_worker.py).
+        options["worker_class"] = GEVENT_WORKER_CLASS
         # gevent patches the standard library as a worker starts; modules loaded before
         # that (the app, if the master preloaded it) would keep per-thread state shared by
         # every request of the worker, database connections included.
         options["preload_app"] = False
         options["threads"] = 1
         options["worker_connections"] = GEVENT_CONNECTIONS
+        # One worker a core: each holds many requests, so more processes only add switches
+        # between them (bench/README.md, "Fair gevent workers").
+        options["workers"] = workers if workers > 0 else cores
     if _HEARTBEAT_DIR.is_dir():
         options["worker_tmp_dir"] = str(_HEARTBEAT_DIR)
     return options
@@ -223,7 +229,7 @@ def _gunicorn_exec(options: dict[str, Any]) -> None:
     "--workers",
     type=int,
     default=lambda: env.env_int("CALLINGTIME_WEB_WORKERS"),
-    show_default="CALLINGTIME_WEB_WORKERS, 0: two per CPU core plus one",
+    show_default="CALLINGTIME_WEB_WORKERS, 0: two per CPU core plus one (gevent: one per core)",
     help="Worker processes.",
 )
 @click.option(
@@ -257,7 +263,7 @@ def serve(
         trusted_proxies=env.env_list("CALLINGTIME_TRUSTED_PROXIES"),
         worker_class=worker_class or "",
     )
-    if options["worker_class"] == "gevent":
+    if options["worker_class"] == GEVENT_WORKER_CLASS:
         # Each greenlet would otherwise keep its own PostgreSQL connection open.
         os.environ.setdefault("CALLINGTIME_DB_POOL", str(GEVENT_POOL_SIZE))
         shape = f"gevent workers × {options['worker_connections']} connections"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from gunicorn.config import Config
 
-from callingtime.cli.web import gunicorn_argv, gunicorn_options
+from callingtime.cli.web import GEVENT_WORKER_CLASS, gunicorn_argv, gunicorn_options
 
 CALLINGTIME = Path(sys.executable).parent / "callingtime"
 
@@ -34,17 +35,24 @@ def test_threads_choose_the_worker_class() -> None:
 
 def test_gevent_workers_load_the_app_after_gevent_patches_them() -> None:
     options = gunicorn_options(host="h", port=1, workers=2, threads=4, worker_class="gevent")
-    assert options["worker_class"] == "gevent"
+    assert options["worker_class"] == GEVENT_WORKER_CLASS
     # Preloaded in the master, the app's per-thread state (database connections) would be
     # made before gevent patches threads, and every request of a worker would share it.
     assert options["preload_app"] is False
     assert (options["threads"], options["worker_connections"]) == (1, 500)
     parsed = Config().parser().parse_args(gunicorn_argv(options)[3:])
     assert (parsed.worker_class, parsed.preload_app, parsed.worker_connections) == (
-        "gevent",
+        GEVENT_WORKER_CLASS,
         None,
         500,
     )
+
+
+def test_zero_gevent_workers_means_one_per_core() -> None:
+    options = gunicorn_options(
+        host="h", port=1, workers=0, threads=1, cpu_count=3, worker_class="gevent"
+    )
+    assert options["workers"] == 3
 
 
 def test_serve_keeps_personal_data_out_of_logs_and_stops_gracefully() -> None:
@@ -110,8 +118,8 @@ def _get(url: str, deadline: float) -> tuple[int, str]:
             time.sleep(0.2)
 
 
-@pytest.mark.parametrize("worker_class", ["sync", "gevent"])
-def test_serve_answers_requests_against_sqlite(tmp_path: Path, worker_class: str) -> None:
+def _serve_sqlite(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[str], int]:
+    """Migrate a SQLite database in tmp_path and start `callingtime serve` on a free port."""
     env = {
         **os.environ,
         "DATABASE_URL": "",
@@ -131,22 +139,33 @@ def test_serve_answers_requests_against_sqlite(tmp_path: Path, worker_class: str
     )
     port = _free_port()
     server = subprocess.Popen(
-        [
-            str(CALLINGTIME),
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            "2",
-            "--worker-class",
-            worker_class,
-        ],
+        [str(CALLINGTIME), "serve", "--port", str(port), *options],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
     )
+    return server, port
+
+
+def _stop(server: subprocess.Popen[str]) -> str:
+    server.terminate()  # SIGTERM to the master (the exec'd process): a graceful stop
+    try:
+        output, _ = server.communicate(timeout=40)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        output, _ = server.communicate()
+    return output
+
+
+@pytest.mark.parametrize(
+    ("worker_class", "worker_name"), [("sync", "sync"), ("gevent", GEVENT_WORKER_CLASS)]
+)
+def test_serve_answers_requests_against_sqlite(
+    tmp_path: Path, worker_class: str, worker_name: str
+) -> None:
+    server, port = _serve_sqlite(tmp_path, "--workers", "2", "--worker-class", worker_class)
     try:
         deadline = time.monotonic() + 30
         status, body = _get(f"http://127.0.0.1:{port}/healthz", deadline)
@@ -156,14 +175,9 @@ def test_serve_answers_requests_against_sqlite(tmp_path: Path, worker_class: str
         status, _ = _get(f"http://127.0.0.1:{port}/petitions/", deadline)  # reads SQLite
         assert status == 200
     finally:
-        server.terminate()  # SIGTERM to the master (the exec'd process): a graceful stop
-        try:
-            output, _ = server.communicate(timeout=40)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            output, _ = server.communicate()
+        output = _stop(server)
     assert server.returncode == 0, output
-    assert f"Using worker: {worker_class}" in output
+    assert f"Using worker: {worker_name}" in output
     assert "/petitions/" not in output, "no access log: request lines carry personal data"
     assert "SIGABRT" not in output
     assert "Traceback" not in output, output
@@ -175,3 +189,29 @@ def test_serve_help_lists_its_options(option: str) -> None:
         [str(CALLINGTIME), "serve", "--help"], capture_output=True, text=True, check=True
     )
     assert option in result.stdout
+
+
+def test_a_gevent_worker_serves_a_new_connection_between_one_connections_requests(
+    tmp_path: Path,
+) -> None:
+    # A client that has sent many requests at once on one kept-alive connection (as a proxy
+    # with a queue does) must not hold the worker: a greenlet that never blocks never yields.
+    server, port = _serve_sqlite(tmp_path, "--workers", "1", "--worker-class", "gevent")
+    try:
+        _get(f"http://127.0.0.1:{port}/healthz", time.monotonic() + 30)
+        request = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+        with socket.create_connection(("127.0.0.1", port)) as busy:
+            busy.sendall(request * 300)
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as other:
+                other.sendall(request)
+                assert other.recv(65536).startswith(b"HTTP/1.1 200")
+            busy.setblocking(False)
+            answered = b""
+            with contextlib.suppress(BlockingIOError):
+                while chunk := busy.recv(1 << 20):
+                    answered += chunk
+        # An unfair worker answers all 300 before it even accepts the other connection.
+        assert answered.count(b"HTTP/1.1 200") < 150
+    finally:
+        output = _stop(server)
+    assert server.returncode == 0, output

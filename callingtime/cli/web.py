@@ -176,7 +176,7 @@ def gunicorn_options(
         "control_socket_disable": True,
     }
     if options["worker_class"] == "gevent":
-        # gevent's own worker, fair between kept-alive connections (core/gevent_worker.py).
+        # gunicorn's gevent worker, made fair between kept-alive connections (core/gevent_worker).
         options["worker_class"] = GEVENT_WORKER_CLASS
         # gevent patches the standard library as a worker starts; modules loaded before
         # that (the app, if the master preloaded it) would keep per-thread state shared by

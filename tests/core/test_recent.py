@@ -95,3 +95,18 @@ def test_a_failed_read_keeps_nothing_and_the_next_request_reads() -> None:
     with pytest.raises(ConnectionError):
         cache.get("a", broken)
     assert cache.get("a", lambda key: "back") == "back"
+
+
+def test_made_up_keys_cannot_grow_the_cache_without_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    cache: RecentValues[int, int] = RecentValues(seconds=1, most_keys=10)
+    now = time.monotonic()
+    monkeypatch.setattr(time, "monotonic", lambda: now)
+    for key in range(25):
+        cache.get(key, lambda k: k)
+    assert len(cache._values) <= 10
+    for key in range(25, 40):
+        cache.get(key, lambda k: k)
+    assert len(cache._values) == 10
+    monkeypatch.setattr(time, "monotonic", lambda: now + 2)
+    cache.get(99, lambda k: k)
+    assert list(cache._values) == [99]

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/load.py [--duration 60] [--connections 64] [--work DIR]
         [--web-workers N] [--warm-seconds 5] [--read-seconds 20] [--confirm-seconds 20]
-        [--worker-class sync|gthread|gevent] [--no-nginx]
+        [--worker-class gevent|sync|gthread] [--no-nginx]
 
 One run, on this machine's PostgreSQL (a fresh database, dropped afterwards unless --keep):
 1. `callingtime serve` (gunicorn) and `callingtime worker` start against PostgreSQL, with the
@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +66,9 @@ class WrkResult:
     p99_ms: float
     errors: int
     non_2xx_3xx: int
+    # wrk's socket errors by kind (connect, read, write, timeout): a read error is a
+    # connection the server closed, a timeout an answer slower than 5 s.
+    error_kinds: dict[str, int] = field(default_factory=dict)
 
     @property
     def error_rate(self) -> float:
@@ -89,7 +92,11 @@ def wrk_parse(output: str) -> WrkResult:
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    errors = sum(int(g) for g in socket_errors.groups()) if socket_errors else 0
+    kinds = ("connect", "read", "write", "timeout")
+    error_kinds = (
+        dict(zip(kinds, map(int, socket_errors.groups()), strict=True)) if socket_errors else {}
+    )
+    errors = sum(error_kinds.values())
     non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return WrkResult(
         requests=int(done.group(1)),
@@ -99,6 +106,7 @@ def wrk_parse(output: str) -> WrkResult:
         p99_ms=_ms(percentiles["99"]),
         errors=errors,
         non_2xx_3xx=int(non_ok.group(1)) if non_ok else 0,
+        error_kinds={kind: count for kind, count in error_kinds.items() if count},
     )
 
 
@@ -394,7 +402,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--worker-class",
         choices=("sync", "gthread", "gevent"),
-        default="sync",
+        # What docs/deploy.md recommends for the nodes that take signatures.
+        default="gevent",
         help="gunicorn worker class (`callingtime serve --worker-class`)",
     )
     parser.add_argument("--db-name", default="callingtime_bench")
@@ -438,6 +447,7 @@ def _report(results: dict[str, Any]) -> None:
         f"  p99 {probe['p99_ms']:.1f} ms",
         f"signing (accepted)  {sign['accepted_per_second']:8.0f} sig/s  p50 {sign['p50_ms']:.1f} ms"
         f"  p99 {sign['p99_ms']:.1f} ms  errors {sign['error_rate']:.2%}  rows {sign['rows']}",
+        *([f"  socket errors {sign['error_kinds']}"] if sign.get("error_kinds") else []),
         f"  ratio to the empty POST {sign['ratio_to_probe']:.2f} (bar >= {SIGN_RATIO_TARGET};"
         f" p99 bar < {SIGN_P99_TARGET_MS:.0f} ms)",
         f"processing drained  {confirm['processing_drained_after_signing_s']:.1f} s after signing",

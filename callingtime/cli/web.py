@@ -128,6 +128,8 @@ GEVENT_CONNECTIONS = 500
 # one a thread): greenlets take one for a query and give it back when their request ends.
 GEVENT_POOL_SIZE = 8
 GEVENT_WORKER_CLASS = "callingtime.core.gevent_worker.FairGeventWorker"
+# Requests before a gevent worker is recycled: gunicorn adds up to as many again at random.
+GEVENT_MAX_REQUESTS = 250_000
 
 
 def gunicorn_options(
@@ -187,6 +189,12 @@ def gunicorn_options(
         # One worker a core: each holds many requests, so more processes only add switches
         # between them (bench/README.md, "Fair gevent workers").
         options["workers"] = workers if workers > 0 else cores
+        # One worker a core takes two or three times a sync worker's share of requests, so
+        # 50,000 came round every 20 s of a spike, and with so few workers two often hit it in
+        # the same second: for the second the new ones took to boot, nothing accepted and
+        # p99 rose past 350 ms. Recycle later, and far enough apart not to coincide.
+        options["max_requests"] = GEVENT_MAX_REQUESTS
+        options["max_requests_jitter"] = GEVENT_MAX_REQUESTS
     if _HEARTBEAT_DIR.is_dir():
         options["worker_tmp_dir"] = str(_HEARTBEAT_DIR)
     return options

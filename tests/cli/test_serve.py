@@ -16,7 +16,12 @@ from pathlib import Path
 import pytest
 from gunicorn.config import Config
 
-from callingtime.cli.web import GEVENT_WORKER_CLASS, gunicorn_argv, gunicorn_options
+from callingtime.cli.web import (
+    GEVENT_MAX_REQUESTS,
+    GEVENT_WORKER_CLASS,
+    gunicorn_argv,
+    gunicorn_options,
+)
 
 CALLINGTIME = Path(sys.executable).parent / "callingtime"
 
@@ -53,6 +58,21 @@ def test_zero_gevent_workers_means_one_per_core() -> None:
         host="h", port=1, workers=0, threads=1, cpu_count=3, worker_class="gevent"
     )
     assert options["workers"] == 3
+
+
+def test_gevent_workers_are_recycled_later_and_apart() -> None:
+    # Two workers recycled in the same second left nobody accepting while the new ones booted.
+    sync = gunicorn_options(host="h", port=1, workers=0, threads=1, cpu_count=2)
+    gevent = gunicorn_options(
+        host="h", port=1, workers=0, threads=1, cpu_count=2, worker_class="gevent"
+    )
+    assert gevent["max_requests"] == GEVENT_MAX_REQUESTS > sync["max_requests"]
+    assert gevent["max_requests_jitter"] >= gevent["max_requests"] / 2
+    parsed = Config().parser().parse_args(gunicorn_argv(gevent)[3:])
+    assert (parsed.max_requests, parsed.max_requests_jitter) == (
+        GEVENT_MAX_REQUESTS,
+        GEVENT_MAX_REQUESTS,
+    )
 
 
 def test_serve_keeps_personal_data_out_of_logs_and_stops_gracefully() -> None:

@@ -92,11 +92,9 @@ def wrk_parse(output: str) -> WrkResult:
     socket_errors = re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     )
-    kinds = ("connect", "read", "write", "timeout")
-    error_kinds = (
-        dict(zip(kinds, map(int, socket_errors.groups()), strict=True)) if socket_errors else {}
-    )
-    errors = sum(error_kinds.values())
+    counts = socket_errors.groups() if socket_errors else ("0",) * 4
+    kinds = zip(("connect", "read", "write", "timeout"), map(int, counts), strict=True)
+    error_kinds = {kind: n for kind, n in kinds if n}
     non_ok = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
     return WrkResult(
         requests=int(done.group(1)),
@@ -104,9 +102,9 @@ def wrk_parse(output: str) -> WrkResult:
         rps=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
         p50_ms=_ms(percentiles["50"]),
         p99_ms=_ms(percentiles["99"]),
-        errors=errors,
+        errors=sum(error_kinds.values()),
         non_2xx_3xx=int(non_ok.group(1)) if non_ok else 0,
-        error_kinds={kind: count for kind, count in error_kinds.items() if count},
+        error_kinds=error_kinds,
     )
 
 
